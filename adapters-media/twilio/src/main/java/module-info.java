@@ -1,0 +1,32 @@
+/**
+ * Twilio Voice side of Switchboard's media adapters.
+ *
+ * <p>Builds the TwiML that answers Twilio's voice webhook with a bidirectional
+ * {@code <Connect><Stream>} to our Media Streams WebSocket, using the Twilio SDK's TwiML builders
+ * ({@link dev.switchboard.adapters.media.twilio.MediaStreamTwiml}).
+ *
+ * <p>The Twilio SDK ({@code twilio}, an automatic module named after its jar) declares no module
+ * dependencies, and automatic modules only pull other <em>automatic</em> modules into the module
+ * graph. The explicit modules it needs at run time are therefore required here, so that a
+ * launcher needs no {@code --add-modules}:
+ * <ul>
+ *   <li>{@code java.xml}: {@code TwiML.toXml()} renders through DOM and {@code javax.xml.transform};</li>
+ *   <li>{@code com.fasterxml.jackson.dataformat.xml} and {@code com.ctc.wstx} (Woodstox): every
+ *       TwiML builder's static initialiser creates an {@code XmlMapper} over Woodstox factories;</li>
+ *   <li>{@code com.fasterxml.jackson.databind} and {@code com.fasterxml.jackson.datatype.jsr310}:
+ *       the REST client ({@code TwilioRestClient}) maps JSON with them.</li>
+ * </ul>
+ * slf4j, jjwt, commons-codec, commons-io and HttpClient 5 come as automatic modules and are
+ * resolved together with {@code twilio}.
+ */
+module switchboard.adapters.media.twilio {
+    requires twilio;
+
+    requires java.xml;
+    requires com.fasterxml.jackson.databind;
+    requires com.fasterxml.jackson.datatype.jsr310;
+    requires com.fasterxml.jackson.dataformat.xml;
+    requires com.ctc.wstx;
+
+    exports dev.switchboard.adapters.media.twilio;
+}

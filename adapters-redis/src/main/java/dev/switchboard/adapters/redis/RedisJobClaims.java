@@ -1,0 +1,124 @@
+package dev.switchboard.adapters.redis;
+
+import dev.switchboard.ports.ClaimedJob;
+import dev.switchboard.ports.JobClaims;
+import dev.switchboard.ports.Settlement;
+import io.lettuce.core.ScriptOutputType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@link JobClaims} on Redis: atomic claim with a lease token, fenced settlement, and blocking
+ * waits on wake-up tokens (a dedicated connection) instead of polling.
+ */
+public final class RedisJobClaims implements JobClaims {
+    private final RedisConnections redis;
+    private final RedisScripts scripts;
+    private final Clock clock;
+
+    public RedisJobClaims(RedisConnections redis, Clock clock) {
+        this.redis = redis;
+        this.scripts = new RedisScripts(redis.commands());
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Optional<ClaimedJob> claim(String workerName, List<String> queues, Duration lease) {
+        String[] keys = new String[queues.size() * 3];
+        for (int i = 0; i < queues.size(); i++) {
+            keys[3 * i] = RedisKeys.queue(queues.get(i));
+            keys[3 * i + 1] = RedisKeys.started(queues.get(i));
+            keys[3 * i + 2] = RedisKeys.wake(queues.get(i));
+        }
+        Instant now = clock.instant();
+        String token = UUID.randomUUID().toString();
+        List<Object> reply = RedisFailures.guard("claim", () -> scripts.run("claim", ScriptOutputType.MULTI, keys,
+                RqFormat.utf8(RedisKeys.JOB_PREFIX), RqFormat.utf8(RqFormat.score(now)),
+                RqFormat.utf8(Double.toString(lease.toMillis() / 1000.0)), RqFormat.utf8(token),
+                RqFormat.utf8(workerName), RqFormat.utf8(RqFormat.timestamp(now))));
+        if (reply.isEmpty()) {
+            return Optional.empty();
+        }
+        String queue = queues.get(((Long) reply.get(0)).intValue() - 1);
+        String id = RqFormat.text((byte[]) reply.get(1));
+        @SuppressWarnings("unchecked")
+        List<Object> flat = (List<Object>) reply.get(2);
+        Map<String, byte[]> hash = new HashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            hash.put(RqFormat.text((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
+        }
+        RqFormat.JobData data = RqFormat.decodeData(hash.get("data"));
+        return Optional.of(new ClaimedJob(id, data.jobName(), queue, data.kwargs(),
+                textOr(hash, "business_id", ""), textOr(hash, "trace_id", ""),
+                Optional.ofNullable(RqFormat.text(hash.get("run_id"))), token,
+                Integer.parseInt(textOr(hash, "attempts", "1")),
+                Duration.ofSeconds(Long.parseLong(textOr(hash, "timeout", "180")))));
+    }
+
+    @Override
+    public void awaitWork(List<String> queues, Duration maxWait) {
+        String[] keys = queues.stream().map(RedisKeys::wake).toArray(String[]::new);
+        double seconds = Math.min(maxWait.toMillis(), RedisConnections.COMMAND_TIMEOUT.toMillis() / 2) / 1000.0;
+        RedisFailures.guard("wait for work", () -> redis.blockingCommands().blpop(seconds, keys));
+    }
+
+    @Override
+    public Settlement complete(ClaimedJob job, Object result) {
+        Instant now = clock.instant();
+        Long code = RedisFailures.guard("complete", () -> scripts.run("complete-4", ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.job(job.id()), RedisKeys.started(job.queue()),
+                        RedisKeys.finished(job.queue()), RedisKeys.results(job.id())},
+                RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()), RqFormat.utf8(RqFormat.score(now)),
+                RqFormat.utf8(RqFormat.timestamp(now)),
+                RqFormat.utf8(result == null ? "" : RqFormat.base64Json(result))));
+        return settlement(code);
+    }
+
+    @Override
+    public Settlement fail(ClaimedJob job, String error, String stackTrace) {
+        Instant now = clock.instant();
+        byte[] excInfo = RqFormat.deflate((stackTrace == null || stackTrace.isEmpty() ? error : stackTrace)
+                .getBytes(StandardCharsets.UTF_8));
+        Long code = RedisFailures.guard("fail", () -> scripts.run("fail-7", ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.job(job.id()), RedisKeys.started(job.queue()),
+                        RedisKeys.failed(job.queue()), RedisKeys.scheduled(job.queue()),
+                        RedisKeys.results(job.id()), RedisKeys.queue(job.queue()), RedisKeys.wake(job.queue())},
+                RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()), RqFormat.utf8(RqFormat.score(now)),
+                RqFormat.utf8(RqFormat.timestamp(now)),
+                RqFormat.utf8(Base64.getEncoder().encodeToString(excInfo)), excInfo,
+                RqFormat.utf8(Integer.toString(RedisJobQueue.MAX_WAKE_TOKENS))));
+        return settlement(code);
+    }
+
+    @Override
+    public Settlement release(ClaimedJob job) {
+        Long code = RedisFailures.guard("release", () -> scripts.run("release-4", ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.job(job.id()), RedisKeys.started(job.queue()),
+                        RedisKeys.queue(job.queue()), RedisKeys.wake(job.queue())},
+                RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()),
+                RqFormat.utf8(RqFormat.timestamp(clock.instant())),
+                RqFormat.utf8(Integer.toString(RedisJobQueue.MAX_WAKE_TOKENS))));
+        return settlement(code);
+    }
+
+    private static Settlement settlement(Long code) {
+        return code != null && code > 0 ? Settlement.APPLIED : Settlement.LEASE_LOST;
+    }
+
+    private static String textOr(Map<String, byte[]> hash, String field, String fallback) {
+        byte[] value = hash.get(field);
+        return value == null || value.length == 0 ? fallback : RqFormat.text(value);
+    }
+
+}

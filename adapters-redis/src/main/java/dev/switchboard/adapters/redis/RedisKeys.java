@@ -1,0 +1,66 @@
+package dev.switchboard.adapters.redis;
+
+/**
+ * Every Redis key Switchboard reads or writes. python-rq's layout (shared/specs/rq-data-model.md)
+ * for jobs, queues and registries, so rq's own tools and {@code redis-cli LLEN rq:queue:default}
+ * see Switchboard's jobs; {@code switchboard:} keys for what rq has no place for.
+ */
+public final class RedisKeys {
+    public static final String QUEUES = "rq:queues";
+    public static final String JOB_PREFIX = "rq:job:";
+
+    private RedisKeys() {
+    }
+
+    public static String queue(String queue) {
+        return "rq:queue:" + queue;
+    }
+
+    public static String job(String jobId) {
+        return JOB_PREFIX + jobId;
+    }
+
+    public static String results(String jobId) {
+        return "rq:results:" + jobId;
+    }
+
+    /** python-rq's StartedJobRegistry; here the score is the lease deadline. */
+    public static String started(String queue) {
+        return "rq:wip:" + queue;
+    }
+
+    public static String finished(String queue) {
+        return "rq:finished:" + queue;
+    }
+
+    public static String failed(String queue) {
+        return "rq:failed:" + queue;
+    }
+
+    public static String scheduled(String queue) {
+        return "rq:scheduled:" + queue;
+    }
+
+    /** Wake-up tokens that let idle workers block instead of polling. */
+    public static String wake(String queue) {
+        return "switchboard:wake:" + queue;
+    }
+
+    /** A dedupe key: holds the id of the job it was taken for, until it expires. */
+    public static String dedupe(String dedupeKey) {
+        return "job_lock:" + dedupeKey;
+    }
+
+    public static String conversation(String businessId, String contact) {
+        return "switchboard:conversation:" + part(businessId) + ":" + part(contact);
+    }
+
+    public static String conversationMessages(String businessId, String contact) {
+        return conversation(businessId, contact) + ":messages";
+    }
+
+    /** Escapes ':' (and '%') so that free-text parts cannot run into each other. */
+    static String part(String value) {
+        return value.replace("%", "%25").replace(":", "%3A");
+    }
+}

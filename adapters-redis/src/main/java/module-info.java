@@ -1,0 +1,17 @@
+/**
+ * The Redis adapter (Lettuce): the job queue in python-rq's key layout, and every repository.
+ *
+ * <p>Each multi-key state change is one Lua script under {@code scripts/}, loaded once and run
+ * with EVALSHA. Every key name comes from {@code RedisKeys}. Time comes from an injected
+ * {@link java.time.Clock}; scripts never call TIME. This module starts no threads of its own
+ * (Lettuce's I/O threads are the library's).
+ */
+module switchboard.adapters.redis {
+    requires transitive switchboard.ports;
+    requires lettuce.core;
+    requires com.fasterxml.jackson.databind;
+    requires java.logging;
+
+    exports dev.switchboard.adapters.redis;
+    opens dev.switchboard.adapters.redis.scripts;
+}
