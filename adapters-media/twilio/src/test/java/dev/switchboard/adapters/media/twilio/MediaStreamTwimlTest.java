@@ -65,10 +65,14 @@ class MediaStreamTwimlTest {
     }
 
     @Test
-    void runsAsTheNamedModuleOnTheModulePath() {
+    void runsAsANamedModuleWithTwiliosXmlStackResolvedAsModules() {
         Module module = MediaStreamTwiml.class.getModule();
 
         assertEquals("switchboard.adapters.media.twilio", module.getName());
         assertEquals("twilio", com.twilio.twiml.VoiceResponse.class.getModule().getName());
+        // TwiML builders need these at run time; they are modules only because module-info requires them.
+        assertEquals("com.fasterxml.jackson.dataformat.xml",
+                com.fasterxml.jackson.dataformat.xml.XmlMapper.class.getModule().getName());
+        assertEquals("com.ctc.wstx", com.ctc.wstx.stax.WstxOutputFactory.class.getModule().getName());
     }
 }

@@ -1,0 +1,21 @@
+package dev.switchboard.adapters.http;
+
+import io.helidon.http.HeaderNames;
+import io.helidon.webserver.http.ServerRequest;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The request's trace id: the caller's {@code X-Request-Id} when sane, else a fresh one. */
+final class TraceIds {
+    private static final Pattern SANE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    private TraceIds() {
+    }
+
+    static String of(ServerRequest request) {
+        return request.headers().first(HeaderNames.create("X-Request-Id"))
+                .filter(id -> SANE.matcher(id).matches())
+                .orElseGet(() -> UUID.randomUUID().toString());
+    }
+}

@@ -1,0 +1,64 @@
+package dev.switchboard.adapters.http;
+
+import dev.switchboard.ports.ReceiveWhatsAppMessagesResult;
+import dev.switchboard.ports.ReceiveWhatsAppMessagesUseCase;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.logging.Logger;
+
+/**
+ * {@code POST /webhook/whatsapp/incoming}: the WhatsApp gateway delivers messages. Guarded by
+ * {@code X-Internal-Secret}; each message becomes one deduplicated job. Answers with how many were
+ * enqueued, duplicates and ignored.
+ */
+public final class WhatsAppWebhookHttpService implements HttpService {
+    private static final Logger LOG = Logger.getLogger(WhatsAppWebhookHttpService.class.getName());
+    static final String SECRET_HEADER = "X-Internal-Secret";
+
+    private final ReceiveWhatsAppMessagesUseCase useCase;
+    private final SharedSecret secret;
+
+    /**
+     * @param internalSecret the gateway's shared secret; when empty every delivery is refused
+     */
+    public WhatsAppWebhookHttpService(ReceiveWhatsAppMessagesUseCase useCase, Optional<String> internalSecret) {
+        this.useCase = Objects.requireNonNull(useCase, "useCase");
+        this.secret = new SharedSecret(internalSecret);
+        if (!secret.configured()) {
+            LOG.warning("INTERNAL_WEBHOOK_SECRET is not set: POST /webhook/whatsapp/incoming refuses every request");
+        }
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/webhook/whatsapp/incoming", this::incoming);
+    }
+
+    private void incoming(ServerRequest request, ServerResponse response) {
+        if (!secret.matches(request.headers().first(HeaderNames.create(SECRET_HEADER)))) {
+            throw new HttpProblem(Status.UNAUTHORIZED_401, secret.configured()
+                    ? "missing or wrong " + SECRET_HEADER : "webhook secret is not configured on this server");
+        }
+        String traceId = TraceIds.of(request);
+        ReceiveWhatsAppMessagesResult result = useCase.receive(
+                BaileysPayloads.parse(JsonBodies.read(request), traceId));
+        LOG.info(() -> "whatsapp webhook enqueued=" + result.enqueued() + " duplicates=" + result.duplicates()
+                + " ignored=" + result.ignored() + " trace_id=" + traceId);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("enqueued", result.enqueued());
+        body.put("duplicates", result.duplicates());
+        body.put("ignored", result.ignored());
+        body.put("job_ids", result.jobIds());
+        body.put("trace_id", traceId);
+        JsonResponses.send(response, Status.OK_200, body);
+    }
+}

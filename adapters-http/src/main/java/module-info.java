@@ -1,0 +1,15 @@
+/**
+ * The HTTP adapter (Helidon 4 SE): inbound routes (webhooks, health) that validate,
+ * authenticate and hand over to driving ports.
+ *
+ * <p>Handlers never start threads and never run a job: they call a use case, which enqueues.
+ * Request threads are Helidon's.
+ */
+module switchboard.adapters.http {
+    requires transitive switchboard.ports;
+    requires transitive io.helidon.webserver;
+    requires com.fasterxml.jackson.databind;
+    requires java.logging;
+
+    exports dev.switchboard.adapters.http;
+}

@@ -1,0 +1,4 @@
+/**
+ * The launcher, {@link dev.switchboard.roles.all.Switchboard}.
+ */
+package dev.switchboard.roles.all;

@@ -1,0 +1,13 @@
+/**
+ * The launcher: the single entry point of {@code ./switchboard}. Reads {@code SERVICE_ROLE} and
+ * starts that role, or every role in one process for development ({@code all}).
+ */
+module switchboard.roles.all {
+    requires switchboard.roles.common;
+    requires switchboard.roles.api;
+    requires switchboard.roles.worker;
+    requires switchboard.roles.scheduler;
+    requires switchboard.roles.calls;
+
+    exports dev.switchboard.roles.all;
+}

@@ -1,0 +1,15 @@
+/**
+ * The api role's composition root: webhooks and health over HTTP, enqueueing only.
+ *
+ * <p>This module must never start a thread, executor or timer, directly or through anything it
+ * reaches: the architecture suite checks every class reachable from here, and a runtime census
+ * checks the threads of a running api process.
+ */
+module switchboard.roles.api {
+    requires switchboard.roles.common;
+    requires switchboard.domain;
+    requires switchboard.adapters.redis;
+    requires switchboard.adapters.http;
+
+    exports dev.switchboard.roles.api;
+}

@@ -1,0 +1,4 @@
+/**
+ * The calls role: {@link dev.switchboard.roles.calls.CallsRole}.
+ */
+package dev.switchboard.roles.calls;

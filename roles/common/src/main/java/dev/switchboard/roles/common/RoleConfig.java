@@ -1,0 +1,137 @@
+package dev.switchboard.roles.common;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.logging.Level;
+import java.util.regex.Pattern;
+
+/**
+ * The configuration of a process, read once from the environment and validated. Secrets are kept
+ * here only to be handed to the adapter that needs them; {@link #toString()} never shows them.
+ *
+ * @param role              {@code SERVICE_ROLE}, default {@code all}
+ * @param redisUrl          {@code REDIS_URL} (the launcher provides a private Redis when unset)
+ * @param port              {@code PORT}, HTTP port of api/calls, default 8080
+ * @param queues            {@code RQ_QUEUES}, the worker's queues in priority order
+ * @param concurrency       {@code WORKER_CONCURRENCY}, jobs a worker runs at once, default 8
+ * @param workerGrace       {@code WORKER_GRACE}, how long SIGTERM waits for running jobs, default 25 s
+ * @param internalSecret    {@code INTERNAL_WEBHOOK_SECRET}, guards the WhatsApp gateway webhook
+ * @param twilioAuthToken   {@code TWILIO_AUTH_TOKEN}, validates Twilio signatures
+ * @param logLevel          {@code LOG_LEVEL}: DEBUG, INFO, WARN or ERROR, default INFO
+ * @param schedulersFlagSet whether the obsolete {@code ENABLE_SCHEDULERS} is set
+ */
+public record RoleConfig(
+        ServiceRole role,
+        String redisUrl,
+        int port,
+        List<String> queues,
+        int concurrency,
+        Duration workerGrace,
+        Optional<String> internalSecret,
+        Optional<String> twilioAuthToken,
+        Level logLevel,
+        boolean schedulersFlagSet) {
+
+    public static final List<String> DEFAULT_QUEUES =
+            List.of("high", "default", "low", "maintenance", "broadcasts", "recordings");
+    private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    public RoleConfig {
+        queues = List.copyOf(queues);
+    }
+
+    /** Reads and validates; every problem found is reported at once. */
+    public static RoleConfig fromEnvironment(Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        // The role decides everything else: an unknown one is reported alone.
+        ServiceRole role = ServiceRole.parse(env.getOrDefault("SERVICE_ROLE", "all"));
+        String redisUrl = env.get("REDIS_URL");
+        if (redisUrl == null || redisUrl.isBlank()) {
+            problems.add("REDIS_URL is required (./switchboard starts a private Redis when it is unset)");
+        }
+        int port = integer(env, "PORT", 8080, 0, 65535, problems);
+        List<String> queues = queues(env.get("RQ_QUEUES"), problems);
+        int concurrency = integer(env, "WORKER_CONCURRENCY", 8, 1, 1024, problems);
+        Duration grace = Duration.ofSeconds(25);
+        try {
+            grace = Durations.parse("WORKER_GRACE", env.getOrDefault("WORKER_GRACE", "25s"));
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+        }
+        Level level = Level.INFO;
+        try {
+            level = logLevel(env.getOrDefault("LOG_LEVEL", "INFO"));
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
+        return new RoleConfig(role, redisUrl, port, queues, concurrency, grace,
+                nonBlank(env.get("INTERNAL_WEBHOOK_SECRET")), nonBlank(env.get("TWILIO_AUTH_TOKEN")),
+                level, env.containsKey("ENABLE_SCHEDULERS"));
+    }
+
+    private static List<String> queues(String value, List<String> problems) {
+        if (value == null || value.isBlank()) {
+            return DEFAULT_QUEUES;
+        }
+        Set<String> queues = new LinkedHashSet<>();
+        for (String part : value.split(",")) {
+            String queue = part.trim();
+            if (!QUEUE.matcher(queue).matches()) {
+                problems.add("RQ_QUEUES has an invalid queue name '" + queue + "'");
+            } else if (!queues.add(queue)) {
+                problems.add("RQ_QUEUES names '" + queue + "' twice");
+            }
+        }
+        return List.copyOf(queues);
+    }
+
+    private static int integer(Map<String, String> env, String name, int fallback, int min, int max,
+                               List<String> problems) {
+        String value = env.get(name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int parsed = Integer.parseInt(value.trim());
+            if (parsed >= min && parsed <= max) {
+                return parsed;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        problems.add(name + " must be a whole number from " + min + " to " + max + ", was '" + value + "'");
+        return fallback;
+    }
+
+    static Level logLevel(String value) {
+        return switch (value.trim().toUpperCase(java.util.Locale.ROOT)) {
+            case "TRACE" -> Level.FINEST;
+            case "DEBUG" -> Level.FINE;
+            case "INFO" -> Level.INFO;
+            case "WARN", "WARNING" -> Level.WARNING;
+            case "ERROR" -> Level.SEVERE;
+            default -> throw new ConfigException("LOG_LEVEL must be DEBUG, INFO, WARN or ERROR, was '" + value + "'");
+        };
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    @Override
+    public String toString() {
+        return "RoleConfig[role=" + role.id() + ", port=" + port + ", queues=" + queues
+                + ", concurrency=" + concurrency + ", workerGrace=" + workerGrace
+                + ", internalSecret=" + (internalSecret.isPresent() ? "set" : "unset")
+                + ", twilioAuthToken=" + (twilioAuthToken.isPresent() ? "set" : "unset")
+                + ", logLevel=" + logLevel.getName() + "]";
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * What every role shares: the role names, configuration read from the environment (validated,
+ * with errors that say what to fix), and log setup. Starts nothing.
+ */
+module switchboard.roles.common {
+    requires transitive java.logging;
+
+    exports dev.switchboard.roles.common;
+}

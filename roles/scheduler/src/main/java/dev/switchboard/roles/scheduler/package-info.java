@@ -1,0 +1,4 @@
+/**
+ * The scheduler role: {@link dev.switchboard.roles.scheduler.SchedulerRole}.
+ */
+package dev.switchboard.roles.scheduler;

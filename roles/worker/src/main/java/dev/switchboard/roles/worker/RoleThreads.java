@@ -1,0 +1,31 @@
+package dev.switchboard.roles.worker;
+
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one way this role starts a long-lived thread: named, and logging whatever kills it, so no
+ * failure is invisible (Sidekiq's safe_thread).
+ */
+final class RoleThreads {
+    private static final Logger LOG = Logger.getLogger(RoleThreads.class.getName());
+
+    private RoleThreads() {
+    }
+
+    static Thread start(String name, Runnable body) {
+        return Thread.ofPlatform().name(name).daemon(false).start(() -> {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                LOG.log(Level.SEVERE, "thread " + name + " died", t);
+                throw t;
+            }
+        });
+    }
+
+    /** A JVM shutdown hook (SIGTERM, SIGINT): created here so every thread of the role is in one place. */
+    static void onShutdown(String name, Runnable body) {
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name(name).unstarted(body));
+    }
+}

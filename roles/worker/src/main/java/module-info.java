@@ -1,0 +1,12 @@
+/**
+ * The worker role's composition root and job runner: claims jobs from {@code RQ_QUEUES} in
+ * priority order and runs them on virtual threads. One of the few places allowed to start
+ * threads (with scheduler, calls and the media adapters).
+ */
+module switchboard.roles.worker {
+    requires switchboard.roles.common;
+    requires switchboard.domain;
+    requires switchboard.adapters.redis;
+
+    exports dev.switchboard.roles.worker;
+}
