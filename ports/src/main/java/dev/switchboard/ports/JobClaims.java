@@ -32,4 +32,13 @@ public interface JobClaims {
 
     /** Puts a job that was claimed but not run to completion back at the front of its queue. */
     Settlement release(ClaimedJob job);
+
+    /** Extends the lease by {@code lease} from now, and says whether a cancel was requested. */
+    Heartbeat heartbeat(ClaimedJob job, java.time.Duration lease);
+
+    /** Records progress (clamped to 0..100, never lower than before) and a message. */
+    Settlement progress(ClaimedJob job, int percent, String message);
+
+    /** Acknowledges a requested cancel: the job stopped and is marked canceled. */
+    Settlement canceled(ClaimedJob job);
 }

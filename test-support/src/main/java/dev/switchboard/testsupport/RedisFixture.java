@@ -26,6 +26,7 @@ public final class RedisFixture implements BeforeAllCallback, AfterAllCallback, 
     private GenericContainer<?> container;
     private RedisClient client;
     private StatefulRedisConnection<String, String> connection;
+    private StatefulRedisConnection<String, byte[]> binary;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -69,6 +70,15 @@ public final class RedisFixture implements BeforeAllCallback, AfterAllCallback, 
         return connection.sync();
     }
 
+    /** A connection that reads values as bytes, for python-rq's zlib fields. */
+    public synchronized RedisCommands<String, byte[]> binaryCommands() {
+        if (binary == null || !binary.isOpen()) {
+            binary = client.connect(io.lettuce.core.codec.RedisCodec.of(io.lettuce.core.codec.StringCodec.UTF8,
+                    io.lettuce.core.codec.ByteArrayCodec.INSTANCE));
+        }
+        return binary.sync();
+    }
+
     /** The child process, when this fixture started one (outage tests kill and restart it). */
     public RedisServerProcess process() {
         if (process == null) {
@@ -81,6 +91,9 @@ public final class RedisFixture implements BeforeAllCallback, AfterAllCallback, 
     public void afterAll(ExtensionContext context) {
         if (connection != null) {
             connection.close();
+        }
+        if (binary != null) {
+            binary.close();
         }
         if (client != null) {
             client.shutdown();

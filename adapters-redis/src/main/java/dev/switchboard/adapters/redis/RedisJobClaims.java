@@ -1,6 +1,8 @@
 package dev.switchboard.adapters.redis;
 
 import dev.switchboard.ports.ClaimedJob;
+import dev.switchboard.ports.Heartbeat;
+import dev.switchboard.ports.JobCancelledException;
 import dev.switchboard.ports.JobClaims;
 import dev.switchboard.ports.Settlement;
 import io.lettuce.core.ScriptOutputType;
@@ -9,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -109,6 +110,41 @@ public final class RedisJobClaims implements JobClaims {
                 RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()),
                 RqFormat.utf8(RqFormat.timestamp(clock.instant())),
                 RqFormat.utf8(Integer.toString(RedisJobQueue.MAX_WAKE_TOKENS))));
+        return settlement(code);
+    }
+
+    @Override
+    public Heartbeat heartbeat(ClaimedJob job, Duration lease) {
+        Instant now = clock.instant();
+        Long code = RedisFailures.guard("heartbeat", () -> scripts.run("heartbeat-2", ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.job(job.id()), RedisKeys.started(job.queue())},
+                RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()),
+                RqFormat.utf8(RqFormat.score(now.plus(lease))), RqFormat.utf8(RqFormat.timestamp(now))));
+        if (code == null || code < 0) {
+            return Heartbeat.LEASE_LOST;
+        }
+        return code == 2 ? Heartbeat.CANCEL_REQUESTED : Heartbeat.EXTENDED;
+    }
+
+    @Override
+    public Settlement progress(ClaimedJob job, int percent, String message) {
+        Long code = RedisFailures.guard("progress", () -> scripts.run("progress-1", ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.job(job.id())},
+                RqFormat.utf8(job.leaseToken()), RqFormat.utf8(Integer.toString(percent)),
+                RqFormat.utf8(message == null ? "" : message)));
+        if (code != null && code == 2) {
+            throw new JobCancelledException(job.id());
+        }
+        return settlement(code);
+    }
+
+    @Override
+    public Settlement canceled(ClaimedJob job) {
+        Instant now = clock.instant();
+        Long code = RedisFailures.guard("cancel", () -> scripts.run("canceled-3", ScriptOutputType.INTEGER,
+                new String[] {RedisKeys.job(job.id()), RedisKeys.started(job.queue()), RedisKeys.canceled(job.queue())},
+                RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()), RqFormat.utf8(RqFormat.score(now)),
+                RqFormat.utf8(RqFormat.timestamp(now))));
         return settlement(code);
     }
 

@@ -22,6 +22,8 @@ public final class RedisJobQueue implements JobQueue {
     private static final Logger LOG = Logger.getLogger(RedisJobQueue.class.getName());
     /** Wake tokens only need to outnumber idle workers; more would be wasted wake-ups. */
     static final int MAX_WAKE_TOKENS = 1024;
+    /** A run's index outlives its jobs' failure TTL by a day, so cancel-by-run finds them all. */
+    private static final long RUN_INDEX_SLACK_SECONDS = 86_400;
 
     private final RedisScripts scripts;
     private final Clock clock;
@@ -36,14 +38,17 @@ public final class RedisJobQueue implements JobQueue {
         String id = request.jobId().orElseGet(() -> UUID.randomUUID().toString());
         String dedupeKey = request.dedupe().map(d -> RedisKeys.dedupe(d.key())).orElse(RedisKeys.dedupe(""));
         String dedupeTtl = request.dedupe().map(d -> Long.toString(d.ttl().toMillis())).orElse("0");
+        String runKey = request.runId().map(run -> RedisKeys.run(request.businessId(), run)).orElse(RedisKeys.run("", ""));
+        long runTtl = request.runId().isPresent() ? seconds(request.failureTtl()) + RUN_INDEX_SLACK_SECONDS : 0;
         List<byte[]> args = new ArrayList<>();
         args.add(RqFormat.utf8(id));
         args.add(RqFormat.utf8(dedupeTtl));
         args.add(RqFormat.utf8(Integer.toString(MAX_WAKE_TOKENS)));
+        args.add(RqFormat.utf8(Long.toString(runTtl)));
         jobHash(id, request, clock.instant(), args);
-        List<Object> reply = RedisFailures.guard("enqueue", () -> scripts.run("enqueue-5", ScriptOutputType.MULTI,
+        List<Object> reply = RedisFailures.guard("enqueue", () -> scripts.run("enqueue-6", ScriptOutputType.MULTI,
                 new String[] {RedisKeys.QUEUES, RedisKeys.job(id), RedisKeys.queue(request.queue()),
-                        RedisKeys.wake(request.queue()), dedupeKey},
+                        RedisKeys.wake(request.queue()), dedupeKey, runKey},
                 args.toArray(byte[][]::new)));
         boolean created = ((Long) reply.get(0)) == 1L;
         String jobId = RqFormat.text((byte[]) reply.get(1));
@@ -74,12 +79,14 @@ public final class RedisJobQueue implements JobQueue {
         field(out, "failure_callback_name", "");
         if (request.retry().max() > 0) {
             field(out, "retries_left", Integer.toString(request.retry().max()));
+            field(out, "retry_max", Integer.toString(request.retry().max()));
             field(out, "retry_intervals", request.retry().intervals().stream()
                     .map(d -> Long.toString(seconds(d))).toList().toString());
         }
         field(out, "business_id", request.businessId());
         field(out, "trace_id", request.traceId());
         field(out, "attempts", "0");
+        field(out, "progress", "0");
         request.runId().ifPresent(run -> field(out, "run_id", run));
         request.dedupe().ifPresent(d -> field(out, "dedupe_key", d.key()));
     }

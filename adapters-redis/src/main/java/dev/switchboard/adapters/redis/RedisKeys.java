@@ -41,6 +41,26 @@ public final class RedisKeys {
         return "rq:scheduled:" + queue;
     }
 
+    public static String canceled(String queue) {
+        return "rq:canceled:" + queue;
+    }
+
+    /** python-rq's worker registry: the set of all worker keys. */
+    public static final String WORKERS = "rq:workers";
+
+    public static String worker(String workerName) {
+        return "rq:worker:" + workerName;
+    }
+
+    public static String workersOf(String queue) {
+        return "rq:workers:" + queue;
+    }
+
+    /** The job ids of one bulk run of one business (cancel-by-run). */
+    public static String run(String businessId, String runId) {
+        return "switchboard:run:" + part(businessId) + ":" + part(runId);
+    }
+
     /** Wake-up tokens that let idle workers block instead of polling. */
     public static String wake(String queue) {
         return "switchboard:wake:" + queue;

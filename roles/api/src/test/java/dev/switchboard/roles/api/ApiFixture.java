@@ -40,7 +40,7 @@ final class ApiFixture implements AutoCloseable {
 
     static RoleConfig config(String redisUrl) {
         return new RoleConfig(ServiceRole.API, redisUrl, 0, RoleConfig.DEFAULT_QUEUES, 1,
-                Duration.ofSeconds(1), Optional.of(SECRET), Optional.empty(), Level.WARNING, false);
+                Duration.ofSeconds(1), Duration.ofSeconds(30), 3, Optional.of(SECRET), Optional.empty(), Level.WARNING, false);
     }
 
     URI uri(String path) {

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
  * @param queues            {@code RQ_QUEUES}, the worker's queues in priority order
  * @param concurrency       {@code WORKER_CONCURRENCY}, jobs a worker runs at once, default 8
  * @param workerGrace       {@code WORKER_GRACE}, how long SIGTERM waits for running jobs, default 25 s
+ * @param workerLease       {@code WORKER_LEASE}, how long a claim lasts without a heartbeat, default 30 s
+ * @param maxLeaseExpiries  {@code WORKER_MAX_LEASE_EXPIRIES}, lease expiries after which a job is failed, default 3
  * @param internalSecret    {@code INTERNAL_WEBHOOK_SECRET}, guards the WhatsApp gateway webhook
  * @param twilioAuthToken   {@code TWILIO_AUTH_TOKEN}, validates Twilio signatures
  * @param logLevel          {@code LOG_LEVEL}: DEBUG, INFO, WARN or ERROR, default INFO
@@ -32,6 +34,8 @@ public record RoleConfig(
         List<String> queues,
         int concurrency,
         Duration workerGrace,
+        Duration workerLease,
+        int maxLeaseExpiries,
         Optional<String> internalSecret,
         Optional<String> twilioAuthToken,
         Level logLevel,
@@ -63,6 +67,16 @@ public record RoleConfig(
         } catch (ConfigException e) {
             problems.add(e.getMessage());
         }
+        Duration lease = Duration.ofSeconds(30);
+        try {
+            lease = Durations.parse("WORKER_LEASE", env.getOrDefault("WORKER_LEASE", "30s"));
+            if (lease.toMillis() < 300) {
+                problems.add("WORKER_LEASE must be at least 300ms");
+            }
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+        }
+        int maxLeaseExpiries = integer(env, "WORKER_MAX_LEASE_EXPIRIES", 3, 1, 1_000_000, problems);
         Level level = Level.INFO;
         try {
             level = logLevel(env.getOrDefault("LOG_LEVEL", "INFO"));
@@ -72,7 +86,7 @@ public record RoleConfig(
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new RoleConfig(role, redisUrl, port, queues, concurrency, grace,
+        return new RoleConfig(role, redisUrl, port, queues, concurrency, grace, lease, maxLeaseExpiries,
                 nonBlank(env.get("INTERNAL_WEBHOOK_SECRET")), nonBlank(env.get("TWILIO_AUTH_TOKEN")),
                 level, env.containsKey("ENABLE_SCHEDULERS"));
     }
@@ -129,7 +143,7 @@ public record RoleConfig(
     @Override
     public String toString() {
         return "RoleConfig[role=" + role.id() + ", port=" + port + ", queues=" + queues
-                + ", concurrency=" + concurrency + ", workerGrace=" + workerGrace
+                + ", concurrency=" + concurrency + ", workerGrace=" + workerGrace + ", workerLease=" + workerLease
                 + ", internalSecret=" + (internalSecret.isPresent() ? "set" : "unset")
                 + ", twilioAuthToken=" + (twilioAuthToken.isPresent() ? "set" : "unset")
                 + ", logLevel=" + logLevel.getName() + "]";

@@ -1,12 +1,16 @@
 package dev.switchboard.roles.worker;
 
 import dev.switchboard.ports.ClaimedJob;
+import dev.switchboard.ports.Heartbeat;
+import dev.switchboard.ports.JobCancelledException;
 import dev.switchboard.ports.JobClaims;
 import dev.switchboard.ports.JobExecution;
 import dev.switchboard.ports.JobHandler;
 import dev.switchboard.ports.JobHandlers;
+import dev.switchboard.ports.JobMaintenance;
 import dev.switchboard.ports.JobStoreUnavailableException;
 import dev.switchboard.ports.Settlement;
+import dev.switchboard.ports.WorkerRegistry;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -23,11 +27,15 @@ import java.util.logging.Logger;
 /**
  * Claims and runs jobs. Duties:
  * <ul>
- *   <li>one dispatcher thread claims a job whenever a slot is free, queues in priority order, and
- *       blocks on Redis (no polling) when there is nothing to do;</li>
- *   <li>each job runs on its own virtual thread, at most {@code concurrency} at once;</li>
- *   <li>every outcome is settled with the claim's lease token and logged with job_id,
- *       business_id and trace_id;</li>
+ *   <li>the <b>dispatcher</b> thread claims a job whenever a slot is free, queues in priority
+ *       order, and blocks on Redis (no polling) when there is nothing to do;</li>
+ *   <li>each job runs on its own virtual thread, at most {@code concurrency} at once, and every
+ *       outcome is settled with the claim's lease token and logged with job_id, business_id and
+ *       trace_id;</li>
+ *   <li>the <b>supervisor</b> thread extends the leases of running jobs, interrupts jobs past
+ *       their timeout (a failure, so the retry policy applies) and jobs that were cancelled or
+ *       whose lease was lost, keeps the worker's registration fresh, and runs the maintenance
+ *       every worker shares: requeue jobs of dead workers, promote due retries;</li>
  *   <li>{@link #stop} stops claiming, lets running jobs finish within the grace period, then
  *       returns what did not finish to the front of its queue.</li>
  * </ul>
@@ -36,34 +44,81 @@ public final class JobRunner {
     private static final Logger LOG = Logger.getLogger(JobRunner.class.getName());
     /** Longest blocking wait: also bounds how late a job from a foreign producer is noticed. */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
-    /** Without heartbeats yet, a lease must outlast the whole attempt. */
-    private static final Duration LEASE_MARGIN = Duration.ofSeconds(60);
+    private static final Duration SUPERVISOR_TICK = Duration.ofMillis(100);
+    private static final Duration MAINTENANCE_EVERY = Duration.ofSeconds(1);
 
-    private final String workerName;
-    private final List<String> queues;
+    /** How the runner behaves; see the README's configuration table. */
+    public record Settings(String workerName, List<String> queues, int concurrency, Duration lease,
+                           int maxLeaseExpiries) {
+        public Settings {
+            queues = List.copyOf(queues);
+            if (concurrency < 1) {
+                throw new IllegalArgumentException("concurrency must be >= 1");
+            }
+            if (lease.compareTo(Duration.ofMillis(300)) < 0) {
+                throw new IllegalArgumentException("lease must be at least 300 ms");
+            }
+        }
+
+        /** Heartbeats three times per lease, and at least once a second. */
+        Duration heartbeatEvery() {
+            Duration third = lease.dividedBy(3);
+            return third.compareTo(Duration.ofSeconds(1)) < 0 ? third : Duration.ofSeconds(1);
+        }
+    }
+
+    /** A job this worker is running. */
+    private static final class Running {
+        final ClaimedJob job;
+        final Thread thread;
+        final long startedNanos = System.nanoTime();
+        final long deadlineNanos;
+        volatile long lastHeartbeatNanos = System.nanoTime();
+        volatile boolean timedOut;
+        volatile boolean cancelRequested;
+        volatile boolean leaseLost;
+
+        Running(ClaimedJob job, Thread thread) {
+            this.job = job;
+            this.thread = thread;
+            this.deadlineNanos = startedNanos + job.timeout().toNanos();
+        }
+    }
+
+    private final Settings settings;
     private final JobClaims claims;
+    private final JobMaintenance maintenance;
+    private final WorkerRegistry registry;
     private final JobHandlers handlers;
     private final Semaphore slots;
-    private final int concurrency;
-    private final Map<ClaimedJob, Thread> running = new ConcurrentHashMap<>();
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
     private volatile boolean stopping;
     private Thread dispatcher;
+    private Thread supervisor;
 
-    public JobRunner(String workerName, List<String> queues, int concurrency, JobClaims claims, JobHandlers handlers) {
-        this.workerName = workerName;
-        this.queues = List.copyOf(queues);
-        this.concurrency = concurrency;
-        this.slots = new Semaphore(concurrency);
+    public JobRunner(Settings settings, JobClaims claims, JobMaintenance maintenance, WorkerRegistry registry,
+                     JobHandlers handlers) {
+        this.settings = settings;
         this.claims = claims;
+        this.maintenance = maintenance;
+        this.registry = registry;
         this.handlers = handlers;
+        this.slots = new Semaphore(settings.concurrency());
     }
 
     public synchronized void start() {
-        if (dispatcher == null) {
-            dispatcher = RoleThreads.start("sb-dispatcher-" + workerName, this::dispatch);
-            LOG.info("worker " + workerName + " serving " + queues + " with concurrency " + concurrency);
+        if (dispatcher != null) {
+            return;
         }
+        registry.register(settings.workerName(), settings.queues(), ProcessHandle.current().pid(),
+                System.getenv().getOrDefault("HOSTNAME", "localhost"));
+        supervisor = RoleThreads.start("sb-supervisor", this::supervise);
+        dispatcher = RoleThreads.start("sb-dispatcher", this::dispatch);
+        LOG.info("worker " + settings.workerName() + " serving " + settings.queues() + " with concurrency "
+                + settings.concurrency() + ", lease " + settings.lease().toMillis() + " ms");
     }
+
+    // ---- dispatcher ------------------------------------------------------------------------
 
     private void dispatch() {
         while (!stopping) {
@@ -76,23 +131,24 @@ public final class JobRunner {
             try {
                 Optional<ClaimedJob> job = Optional.empty();
                 while (!stopping && job.isEmpty()) {
-                    job = claims.claim(workerName, queues, LEASE_MARGIN);
+                    job = claims.claim(settings.workerName(), settings.queues(), settings.lease());
                     if (job.isEmpty() && !stopping) {
-                        claims.awaitWork(queues, IDLE_WAIT);
+                        claims.awaitWork(settings.queues(), IDLE_WAIT);
                     }
                 }
                 if (job.isPresent()) {
-                    ClaimedJob claimed = job.get();
                     if (stopping) {
-                        release(claimed);
+                        release(job.get());
                     } else {
-                        Thread.ofVirtual().name("sb-job-" + claimed.id()).start(() -> runAndSettle(claimed));
+                        startJob(job.get());
                         handedOver = true;
                     }
                 }
             } catch (JobStoreUnavailableException e) {
-                LOG.warning("Redis unavailable, retrying in 1 s: " + e.getMessage());
-                sleep(Duration.ofSeconds(1));
+                if (!stopping) {
+                    LOG.warning("Redis unavailable, retrying in 1 s: " + e.getMessage());
+                    sleep(Duration.ofSeconds(1));
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.SEVERE, "dispatcher error, retrying in 1 s", e);
                 sleep(Duration.ofSeconds(1));
@@ -104,86 +160,199 @@ public final class JobRunner {
         }
     }
 
+    private void startJob(ClaimedJob job) {
+        Thread thread = Thread.ofVirtual().name("sb-job-" + job.id()).unstarted(() -> runAndSettle(job));
+        running.put(job.id(), new Running(job, thread));
+        thread.start();
+    }
+
     private void runAndSettle(ClaimedJob job) {
-        running.put(job, Thread.currentThread());
-        long started = System.nanoTime();
-        String tags = "job_id=" + job.id() + " job=" + job.name() + " business_id=" + job.businessId()
-                + " trace_id=" + job.traceId() + " attempt=" + job.attempt();
+        Running r = running.get(job.id());
+        String tags = tags(job);
+        boolean succeeded = false;
         try {
             LOG.info("job started " + tags);
             Optional<JobHandler> handler = handlers.handlerFor(job.name());
             if (handler.isEmpty()) {
-                settle(job, claims.fail(job, "unknown job '" + job.name() + "'", ""), "failed (unknown job)", tags);
+                settle(r, claims.fail(job, "unknown job '" + job.name() + "'", ""), "failed: unknown job", tags);
                 return;
             }
             Object result;
             try {
-                result = handler.get().run(JobExecution.of(job));
+                result = handler.get().run(JobExecution.of(job, (percent, message) -> {
+                    if (claims.progress(job, percent, message) == Settlement.LEASE_LOST) {
+                        r.leaseLost = true;
+                    }
+                    if (r.cancelRequested) {
+                        throw new JobCancelledException(job.id());
+                    }
+                }));
+            } catch (JobCancelledException e) {
+                r.cancelRequested = true;
+                settle(r, claims.canceled(job), "canceled", tags);
+                return;
             } catch (Exception e) {
-                if (stopping && Thread.currentThread().isInterrupted()) {
-                    return; // stop() releases it
+                if (r.timedOut || r.leaseLost || (stopping && !r.cancelRequested && Thread.currentThread().isInterrupted())) {
+                    return; // the supervisor or stop() already settled or released it
                 }
-                settle(job, claims.fail(job, e.toString(), stackTrace(e)), "failed: " + e, tags);
+                if (r.cancelRequested) {
+                    settle(r, claims.canceled(job), "canceled", tags);
+                    return;
+                }
+                settle(r, claims.fail(job, e.toString(), stackTrace(e)), "failed: " + e, tags);
                 return;
             }
-            settle(job, claims.complete(job, result), "succeeded in " + millis(started) + " ms", tags);
+            if (r.timedOut) {
+                LOG.warning("job returned after its timeout; outcome discarded " + tags);
+                return;
+            }
+            succeeded = settle(r, claims.complete(job, result), "succeeded in " + millis(r.startedNanos) + " ms", tags);
         } catch (JobStoreUnavailableException e) {
             // The lease will expire and the reaper requeues the job: at-least-once, nothing lost.
             LOG.warning("job outcome not recorded (Redis unavailable) " + tags + ": " + e.getMessage());
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "job outcome not recorded " + tags, e);
         } finally {
-            running.remove(job);
+            running.remove(job.id());
             slots.release();
+            recordOutcome(succeeded, r);
         }
     }
 
-    private static void settle(ClaimedJob job, Settlement settlement, String outcome, String tags) {
+    private boolean settle(Running r, Settlement settlement, String outcome, String tags) {
         if (settlement == Settlement.APPLIED) {
             LOG.info("job " + outcome + " " + tags);
-        } else {
-            LOG.warning("job " + outcome + " but its lease was lost; outcome discarded " + tags);
+            return true;
+        }
+        LOG.warning("job " + outcome + " but its lease was lost; outcome discarded " + tags);
+        return false;
+    }
+
+    private void recordOutcome(boolean succeeded, Running r) {
+        try {
+            registry.recordOutcome(settings.workerName(), succeeded, (System.nanoTime() - r.startedNanos) / 1e9);
+        } catch (RuntimeException e) {
+            LOG.fine(() -> "worker stats not recorded: " + e.getMessage());
         }
     }
+
+    // ---- supervisor ------------------------------------------------------------------------
+
+    private void supervise() {
+        long nextMaintenance = 0;
+        long nextRegistration = 0;
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                long now = System.nanoTime();
+                for (Running r : running.values()) {
+                    if (!r.timedOut && now - r.deadlineNanos > 0) {
+                        timeOut(r);
+                    } else if (now - r.lastHeartbeatNanos >= settings.heartbeatEvery().toNanos()) {
+                        heartbeat(r);
+                    }
+                }
+                if (now - nextRegistration >= 0) {
+                    registry.heartbeat(settings.workerName(), running.keySet().stream().findFirst());
+                    nextRegistration = now + MAINTENANCE_EVERY.toNanos();
+                }
+                if (now - nextMaintenance >= 0 && !stopping) {
+                    maintenance.recoverExpiredLeases(settings.queues(), settings.maxLeaseExpiries());
+                    maintenance.promoteDueJobs(settings.queues());
+                    nextMaintenance = now + MAINTENANCE_EVERY.toNanos();
+                }
+            } catch (JobStoreUnavailableException e) {
+                LOG.fine(() -> "supervisor: Redis unavailable: " + e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "supervisor error", e);
+            }
+            if (!sleep(SUPERVISOR_TICK)) {
+                return;
+            }
+        }
+    }
+
+    private void heartbeat(Running r) {
+        Heartbeat beat = claims.heartbeat(r.job, settings.lease());
+        r.lastHeartbeatNanos = System.nanoTime();
+        if (beat == Heartbeat.LEASE_LOST && !r.leaseLost) {
+            r.leaseLost = true;
+            LOG.warning("job lease lost (it expired and the job was taken over); stopping it " + tags(r.job));
+            r.thread.interrupt();
+        } else if (beat == Heartbeat.CANCEL_REQUESTED && !r.cancelRequested) {
+            r.cancelRequested = true;
+            LOG.info("job cancel requested; interrupting it " + tags(r.job));
+            r.thread.interrupt();
+        }
+    }
+
+    private void timeOut(Running r) {
+        r.timedOut = true;
+        r.thread.interrupt();
+        String error = "JobTimeoutException: job exceeded its timeout of " + r.job.timeout().toMillis() + " ms";
+        settle(r, claims.fail(r.job, error, error), "failed: timed out after " + r.job.timeout().toMillis() + " ms",
+                tags(r.job));
+    }
+
+    // ---- shutdown --------------------------------------------------------------------------
 
     /**
      * Stops claiming; waits up to {@code grace} for running jobs; interrupts and returns the rest
-     * to the front of their queues.
+     * to the front of their queues; unregisters the worker.
      */
     public void stop(Duration grace) {
         stopping = true;
         Thread d;
+        Thread s;
         synchronized (this) {
             d = dispatcher;
+            s = supervisor;
         }
-        if (d != null) {
-            d.interrupt();
-            join(d, Duration.ofSeconds(5));
+        if (d == null) {
+            return;
         }
-        LOG.info("worker " + workerName + " stopping: " + running.size() + " job(s) running, grace " + grace);
+        d.interrupt();
+        join(d, Duration.ofSeconds(5));
+        LOG.info("worker " + settings.workerName() + " stopping: " + running.size() + " job(s) running, grace "
+                + grace.toMillis() + " ms");
         try {
-            if (!slots.tryAcquire(concurrency, grace.toMillis(), TimeUnit.MILLISECONDS)) {
-                running.forEach((job, thread) -> {
-                    thread.interrupt();
-                    release(job);
-                });
+            if (slots.tryAcquire(settings.concurrency(), grace.toMillis(), TimeUnit.MILLISECONDS)) {
+                slots.release(settings.concurrency());
             } else {
-                slots.release(concurrency);
+                for (Running r : running.values()) {
+                    r.thread.interrupt();
+                    release(r.job);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("worker " + workerName + " stopped");
+        s.interrupt();
+        join(s, Duration.ofSeconds(5));
+        try {
+            registry.unregister(settings.workerName(), settings.queues());
+        } catch (RuntimeException e) {
+            LOG.warning("could not unregister the worker (its registration expires): " + e.getMessage());
+        }
+        LOG.info("worker " + settings.workerName() + " stopped");
     }
 
     private void release(ClaimedJob job) {
         try {
             Settlement s = claims.release(job);
-            LOG.info("job returned to the front of " + job.queue() + " (" + s + ") job_id=" + job.id()
-                    + " business_id=" + job.businessId() + " trace_id=" + job.traceId());
+            LOG.info("job returned to the front of " + job.queue() + " (" + s + ") " + tags(job));
         } catch (RuntimeException e) {
-            LOG.warning("could not return job_id=" + job.id() + " (its lease will expire): " + e.getMessage());
+            LOG.warning("could not return the job (its lease will expire) " + tags(job) + ": " + e.getMessage());
         }
+    }
+
+    /** Jobs running now (for tests and diagnostics). */
+    public int runningCount() {
+        return running.size();
+    }
+
+    private static String tags(ClaimedJob job) {
+        return "job_id=" + job.id() + " job=" + job.name() + " business_id=" + job.businessId()
+                + " trace_id=" + job.traceId() + " attempt=" + job.attempt();
     }
 
     private static String stackTrace(Throwable t) {
@@ -196,11 +365,14 @@ public final class JobRunner {
         return (System.nanoTime() - startedNanos) / 1_000_000;
     }
 
-    private static void sleep(Duration duration) {
+    /** @return false when interrupted */
+    private static boolean sleep(Duration duration) {
         try {
             Thread.sleep(duration);
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

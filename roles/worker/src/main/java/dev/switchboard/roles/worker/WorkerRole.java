@@ -3,6 +3,8 @@ package dev.switchboard.roles.worker;
 import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisConversationHistory;
 import dev.switchboard.adapters.redis.RedisJobClaims;
+import dev.switchboard.adapters.redis.RedisJobMaintenance;
+import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.ports.JobHandlers;
 import dev.switchboard.roles.common.RoleConfig;
@@ -14,7 +16,8 @@ import java.util.UUID;
 
 /**
  * The worker role. Duties: run jobs from {@code RQ_QUEUES}, highest priority first, with
- * {@code WORKER_CONCURRENCY} at once; on SIGTERM stop claiming, give running jobs
+ * {@code WORKER_CONCURRENCY} at once, each under a lease of {@code WORKER_LEASE} kept alive by
+ * heartbeats; recover the jobs of dead workers; on SIGTERM stop claiming, give running jobs
  * {@code WORKER_GRACE} to finish, and return the rest to their queues. Never: serve HTTP routes.
  */
 public final class WorkerRole implements AutoCloseable {
@@ -42,14 +45,17 @@ public final class WorkerRole implements AutoCloseable {
     public static WorkerRole start(RoleConfig config) {
         RedisConnections redis = RedisConnections.connect(config.redisUrl());
         Clock clock = Clock.systemUTC();
-        JobRunner runner = new JobRunner(workerName(), config.queues(), config.concurrency(),
-                new RedisJobClaims(redis, clock), jobHandlers(redis, clock));
+        JobRunner runner = new JobRunner(
+                new JobRunner.Settings(workerName(), config.queues(), config.concurrency(), config.workerLease(),
+                        config.maxLeaseExpiries()),
+                new RedisJobClaims(redis, clock), new RedisJobMaintenance(redis, clock),
+                new RedisWorkerRegistry(redis, clock), jobHandlers(redis, clock));
         runner.start();
         return new WorkerRole(config, redis, runner);
     }
 
     private static JobHandlers jobHandlers(RedisConnections redis, Clock clock) {
-        return new JobCatalogue(new RedisConversationHistory(redis, clock));
+        return new DiagnosticJobs(new JobCatalogue(new RedisConversationHistory(redis, clock)));
     }
 
     /** Unique per process start, readable in {@code rq info}. */

@@ -1,0 +1,117 @@
+package dev.switchboard.adapters.redis;
+
+import dev.switchboard.ports.BusinessScope;
+import dev.switchboard.ports.JobInspection;
+import dev.switchboard.ports.JobPage;
+import dev.switchboard.ports.JobStatus;
+import dev.switchboard.ports.JobView;
+import dev.switchboard.ports.QueueStats;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link JobInspection} on Redis. Listings read python-rq's queue list and registries; a
+ * business-scoped listing filters by each job's {@code business_id} (linear in the registry's
+ * size, which TTLs keep bounded).
+ */
+public final class RedisJobInspection implements JobInspection {
+    private static final int SCAN_CHUNK = 500;
+
+    private final RedisConnections redis;
+    private final Clock clock;
+
+    public RedisJobInspection(RedisConnections redis, Clock clock) {
+        this.redis = redis;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public Optional<JobView> find(BusinessScope scope, String jobId) {
+        return RedisFailures.guard("find job", () -> RedisJobViews.read(redis.commands(), jobId))
+                .filter(view -> scope.includes(view.businessId()));
+    }
+
+    @Override
+    public JobPage list(BusinessScope scope, JobStatus state, String queue, int offset, int limit) {
+        return RedisFailures.guard("list jobs", () -> {
+            RedisCommands<String, byte[]> r = redis.commands();
+            List<String> ids = new ArrayList<>();
+            long total = 0;
+            long position = 0;
+            while (true) {
+                List<String> chunk = ids(r, state, queue, position, position + SCAN_CHUNK - 1);
+                if (chunk.isEmpty()) {
+                    break;
+                }
+                List<String> visible = visible(r, scope, chunk);
+                for (String id : visible) {
+                    if (total >= offset && ids.size() < limit) {
+                        ids.add(id);
+                    }
+                    total++;
+                }
+                position += SCAN_CHUNK;
+            }
+            List<JobView> jobs = new ArrayList<>();
+            for (String id : ids) {
+                RedisJobViews.read(r, id).ifPresent(jobs::add);
+            }
+            return new JobPage(jobs, total, offset, limit);
+        });
+    }
+
+    private static List<String> visible(RedisCommands<String, byte[]> r, BusinessScope scope, List<String> ids) {
+        if (scope.businessId().isEmpty()) {
+            return ids;
+        }
+        List<String> visible = new ArrayList<>();
+        for (String id : ids) {
+            byte[] business = r.hget(RedisKeys.job(id), "business_id");
+            if (business != null && scope.includes(RqFormat.text(business))) {
+                visible.add(id);
+            }
+        }
+        return visible;
+    }
+
+    private static List<String> ids(RedisCommands<String, byte[]> r, JobStatus state, String queue, long from, long to) {
+        List<byte[]> raw = switch (state) {
+            case QUEUED -> r.lrange(RedisKeys.queue(queue), from, to);
+            case STARTED -> r.zrange(RedisKeys.started(queue), from, to);
+            case SCHEDULED -> r.zrange(RedisKeys.scheduled(queue), from, to);
+            case FAILED -> r.zrange(RedisKeys.failed(queue), from, to);
+            case FINISHED -> r.zrange(RedisKeys.finished(queue), from, to);
+            case CANCELED -> r.zrange(RedisKeys.canceled(queue), from, to);
+            case DEFERRED, STOPPED -> List.of();
+        };
+        return raw.stream().map(RqFormat::text).toList();
+    }
+
+    @Override
+    public List<QueueStats> stats(List<String> queues) {
+        return RedisFailures.guard("queue stats", () -> {
+            RedisCommands<String, byte[]> r = redis.commands();
+            Instant now = clock.instant();
+            List<QueueStats> stats = new ArrayList<>();
+            for (String q : queues) {
+                Optional<Duration> oldest = Optional.ofNullable(r.lindex(RedisKeys.queue(q), 0))
+                        .map(id -> r.hget(RedisKeys.job(RqFormat.text(id)), "enqueued_at"))
+                        .flatMap(ts -> RedisJobViews.parseTime(RqFormat.text(ts)))
+                        .map(enqueued -> Duration.between(enqueued, now))
+                        .map(age -> age.isNegative() ? Duration.ZERO : age);
+                stats.add(new QueueStats(q, r.llen(RedisKeys.queue(q)), r.zcard(RedisKeys.started(q)),
+                        r.zcard(RedisKeys.scheduled(q)), r.zcard(RedisKeys.finished(q)), r.zcard(RedisKeys.failed(q)),
+                        r.zcard(RedisKeys.canceled(q)), oldest));
+            }
+            return stats;
+        });
+    }
+
+}

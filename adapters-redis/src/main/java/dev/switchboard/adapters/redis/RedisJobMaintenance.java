@@ -1,0 +1,72 @@
+package dev.switchboard.adapters.redis;
+
+import dev.switchboard.ports.JobMaintenance;
+import io.lettuce.core.ScriptOutputType;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.logging.Logger;
+
+/** {@link JobMaintenance} on Redis: the lease reaper and the promotion of due retries. */
+public final class RedisJobMaintenance implements JobMaintenance {
+    private static final Logger LOG = Logger.getLogger(RedisJobMaintenance.class.getName());
+    private static final int BATCH = 500;
+    private static final byte[] POISON = RqFormat.deflate(
+            "The job's lease expired too many times: it keeps killing or stalling its workers."
+                    .getBytes(StandardCharsets.UTF_8));
+
+    private final RedisScripts scripts;
+    private final Clock clock;
+
+    public RedisJobMaintenance(RedisConnections redis, Clock clock) {
+        this.scripts = new RedisScripts(redis.commands());
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    @Override
+    public int recoverExpiredLeases(List<String> queues, int maxLeaseExpiries) {
+        String[] keys = new String[queues.size() * 5];
+        for (int i = 0; i < queues.size(); i++) {
+            String q = queues.get(i);
+            keys[5 * i] = RedisKeys.started(q);
+            keys[5 * i + 1] = RedisKeys.queue(q);
+            keys[5 * i + 2] = RedisKeys.wake(q);
+            keys[5 * i + 3] = RedisKeys.failed(q);
+            keys[5 * i + 4] = RedisKeys.canceled(q);
+        }
+        Instant now = clock.instant();
+        List<Long> counts = RedisFailures.guard("recover expired leases", () -> scripts.run("recoverExpired",
+                ScriptOutputType.MULTI, keys, RqFormat.utf8(RedisKeys.JOB_PREFIX), RqFormat.utf8(RqFormat.score(now)),
+                RqFormat.utf8(RqFormat.timestamp(now)), RqFormat.utf8(Integer.toString(maxLeaseExpiries)),
+                RqFormat.utf8(Integer.toString(RedisJobQueue.MAX_WAKE_TOKENS)), POISON,
+                RqFormat.utf8(Integer.toString(BATCH))));
+        long recovered = counts.get(0);
+        long failed = counts.get(1);
+        long canceled = counts.get(2);
+        if (recovered + failed + canceled > 0) {
+            LOG.warning("expired leases: " + recovered + " job(s) requeued, " + failed
+                    + " failed after " + maxLeaseExpiries + " expiries, " + canceled + " canceled");
+        }
+        return (int) (recovered + failed + canceled);
+    }
+
+    @Override
+    public int promoteDueJobs(List<String> queues) {
+        String[] keys = new String[queues.size() * 3];
+        for (int i = 0; i < queues.size(); i++) {
+            String q = queues.get(i);
+            keys[3 * i] = RedisKeys.scheduled(q);
+            keys[3 * i + 1] = RedisKeys.queue(q);
+            keys[3 * i + 2] = RedisKeys.wake(q);
+        }
+        Instant now = clock.instant();
+        Long promoted = RedisFailures.guard("promote due jobs", () -> scripts.run("promoteDue",
+                ScriptOutputType.INTEGER, keys, RqFormat.utf8(RedisKeys.JOB_PREFIX), RqFormat.utf8(RqFormat.score(now)),
+                RqFormat.utf8(RqFormat.timestamp(now)), RqFormat.utf8(Integer.toString(RedisJobQueue.MAX_WAKE_TOKENS)),
+                RqFormat.utf8(Integer.toString(BATCH))));
+        return promoted == null ? 0 : promoted.intValue();
+    }
+}

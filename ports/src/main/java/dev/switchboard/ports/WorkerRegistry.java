@@ -1,0 +1,20 @@
+package dev.switchboard.ports;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Workers announce themselves where operators' tools ({@code rq info}) look. */
+public interface WorkerRegistry {
+
+    /** Registers a worker (birth). */
+    void register(String workerName, List<String> queues, long pid, String hostname);
+
+    /** Refreshes the registration; {@code currentJob} empty means idle. */
+    void heartbeat(String workerName, Optional<String> currentJob);
+
+    /** Counts one finished attempt ({@code succeeded} or failed) and its working time. */
+    void recordOutcome(String workerName, boolean succeeded, double workingSeconds);
+
+    /** Removes the worker (death). */
+    void unregister(String workerName, List<String> queues);
+}
