@@ -83,4 +83,14 @@ public final class RedisKeys {
     static String part(String value) {
         return value.replace("%", "%25").replace(":", "%3A");
     }
+
+    /** The scheduler's leader lease: holds the owner id of the process that leads, with a TTL. */
+    public static String schedulerLock() {
+        return "scheduler:global_lock";
+    }
+
+    /** The scheduler's last completed leader tick (ISO-8601 instant): where the next leader resumes. */
+    public static String schedulerLastTick() {
+        return "scheduler:last_tick";
+    }
 }
