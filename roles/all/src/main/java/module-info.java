@@ -1,6 +1,7 @@
 /**
  * The launcher: the single entry point of {@code ./switchboard}. Reads {@code SERVICE_ROLE} and
- * starts that role, or every role in one process for development ({@code all}).
+ * starts that role, or every role in one process for development ({@code all}); and the
+ * {@code bench} command that measures the job system.
  */
 module switchboard.roles.all {
     requires switchboard.roles.common;
@@ -8,6 +9,9 @@ module switchboard.roles.all {
     requires switchboard.roles.worker;
     requires switchboard.roles.scheduler;
     requires switchboard.roles.calls;
+    requires switchboard.adapters.redis;
+    requires info.picocli;
 
     exports dev.switchboard.roles.all;
+    opens dev.switchboard.roles.all to info.picocli;
 }

@@ -20,6 +20,9 @@ public final class Switchboard {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("bench")) {
+            System.exit(Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         RoleLauncher.run(EnumSet.allOf(ServiceRole.class), Switchboard::start);
     }
 

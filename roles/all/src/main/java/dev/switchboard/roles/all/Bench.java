@@ -1,0 +1,200 @@
+package dev.switchboard.roles.all;
+
+import dev.switchboard.adapters.redis.RedisBenchmarkSupport;
+import dev.switchboard.adapters.redis.RedisConnections;
+import dev.switchboard.adapters.redis.RedisJobClaims;
+import dev.switchboard.adapters.redis.RedisJobMaintenance;
+import dev.switchboard.adapters.redis.RedisJobQueue;
+import dev.switchboard.adapters.redis.RedisWorkerRegistry;
+import dev.switchboard.ports.JobHandler;
+import dev.switchboard.ports.JobHandlers;
+import dev.switchboard.ports.JobInspection;
+import dev.switchboard.ports.JobRequest;
+import dev.switchboard.adapters.redis.RedisJobInspection;
+import dev.switchboard.roles.worker.JobRunner;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * {@code ./switchboard bench <enqueue|process|latency> --redis-url URL ...}: measures the job
+ * system against a real Redis and prints one {@code name=value} line per figure.
+ *
+ * <ul>
+ *   <li>{@code enqueue}: one client enqueues N no-op jobs, one at a time;</li>
+ *   <li>{@code process}: N no-op jobs are queued (untimed), then one worker with concurrency C
+ *       drains them; timed from the worker's start to the last job finished;</li>
+ *   <li>{@code latency}: jobs are offered at R per second for S seconds to one worker; each
+ *       job's latency is from just before its enqueue to the start of its handler.</li>
+ * </ul>
+ * Every run also measures a baseline in the same process against the same server: sequential
+ * {@code RPUSH} round trips ({@code baseline_rpush_per_s}), so figures from a noisy machine can be
+ * read as ratios. It uses queue {@code bench} and deletes what it wrote; point it at a Redis
+ * you may write to.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure enqueue throughput, processing throughput and enqueue-to-start latency.")
+final class Bench implements Callable<Integer> {
+    private static final String QUEUE = "bench";
+    private static final String JOB = "bench_noop_job";
+
+    @Parameters(index = "0", description = "enqueue, process or latency")
+    String workload;
+
+    @Option(names = "--redis-url", required = true, description = "Redis to measure against")
+    String redisUrl;
+
+    @Option(names = "--jobs", defaultValue = "20000", description = "jobs (enqueue, process); default ${DEFAULT-VALUE}")
+    int jobs;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "worker concurrency; default ${DEFAULT-VALUE}")
+    int concurrency;
+
+    @Option(names = "--rate", defaultValue = "200", description = "offered jobs per second (latency); default ${DEFAULT-VALUE}")
+    int rate;
+
+    @Option(names = "--seconds", defaultValue = "20", description = "duration (latency); default ${DEFAULT-VALUE}")
+    int seconds;
+
+    static int run(String[] args) {
+        Logger.getLogger("").setLevel(Level.WARNING);
+        for (var handler : Logger.getLogger("").getHandlers()) {
+            handler.setLevel(Level.WARNING);
+        }
+        return new CommandLine(new Bench()).execute(args);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        try (RedisConnections redis = RedisConnections.connect(redisUrl)) {
+            cleanUp(redis);
+            print("baseline_rpush_per_s", baselineRpushPerSecond(redis));
+            switch (workload) {
+                case "enqueue" -> enqueue(redis);
+                case "process" -> process(redis);
+                case "latency" -> latency(redis);
+                default -> throw new CommandLine.ParameterException(new CommandLine(this),
+                        "workload must be enqueue, process or latency, was '" + workload + "'");
+            }
+            cleanUp(redis);
+        }
+        return 0;
+    }
+
+    private double baselineRpushPerSecond(RedisConnections redis) {
+        return new RedisBenchmarkSupport(redis).rpushPerSecond(Math.max(1000, Math.min(jobs, 20_000)));
+    }
+
+    private void enqueue(RedisConnections redis) {
+        RedisJobQueue queue = new RedisJobQueue(redis, Clock.systemUTC());
+        long start = System.nanoTime();
+        for (int i = 0; i < jobs; i++) {
+            queue.enqueue(JobRequest.of(JOB, QUEUE, Map.of(), "bench", "bench"));
+        }
+        print("jobs_per_s", jobs / seconds(start));
+    }
+
+    private void process(RedisConnections redis) throws InterruptedException {
+        RedisJobQueue queue = new RedisJobQueue(redis, Clock.systemUTC());
+        for (int i = 0; i < jobs; i++) {
+            queue.enqueue(JobRequest.of(JOB, QUEUE, Map.of(), "bench", "bench"));
+        }
+        JobInspection inspection = new RedisJobInspection(redis, Clock.systemUTC());
+        JobRunner worker = worker(redis, job -> null);
+        long start = System.nanoTime();
+        worker.start();
+        while (inspection.stats(List.of(QUEUE)).get(0).finished() < jobs) {
+            Thread.sleep(5);
+        }
+        double elapsed = seconds(start);
+        worker.stop(Duration.ofSeconds(5));
+        print("jobs_per_s", jobs / elapsed);
+    }
+
+    private void latency(RedisConnections redis) throws InterruptedException {
+        List<Long> latenciesNanos = Collections.synchronizedList(new ArrayList<>());
+        JobRunner worker = worker(redis, job -> {
+            latenciesNanos.add(System.nanoTime() - ((Number) job.kwargs().get("t")).longValue());
+            return null;
+        });
+        worker.start();
+        RedisJobQueue queue = new RedisJobQueue(redis, Clock.systemUTC());
+        long start = System.nanoTime();
+        long intervalNanos = 1_000_000_000L / rate;
+        int offered = rate * seconds;
+        for (int i = 0; i < offered; i++) {
+            long due = start + i * intervalNanos;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            queue.enqueue(JobRequest.of(JOB, QUEUE, Map.of("t", System.nanoTime()), "bench", "bench"));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (latenciesNanos.size() < offered && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        worker.stop(Duration.ofSeconds(5));
+        List<Long> sorted = new ArrayList<>(latenciesNanos);
+        Collections.sort(sorted);
+        print("jobs", sorted.size());
+        print("offered_per_s", offered / seconds(start));
+        print("p50_ms", percentile(sorted, 50));
+        print("p95_ms", percentile(sorted, 95));
+        print("p99_ms", percentile(sorted, 99));
+    }
+
+    private JobRunner worker(RedisConnections redis, JobHandler handler) {
+        Clock clock = Clock.systemUTC();
+        JobHandlers handlers = new JobHandlers() {
+            @Override
+            public Optional<JobHandler> handlerFor(String jobName) {
+                return JOB.equals(jobName) ? Optional.of(handler) : Optional.empty();
+            }
+
+            @Override
+            public Set<String> jobNames() {
+                return Set.of(JOB);
+            }
+        };
+        return new JobRunner(new JobRunner.Settings("bench-" + UUID.randomUUID().toString().substring(0, 8),
+                List.of(QUEUE), concurrency, Duration.ofSeconds(30), 3),
+                new RedisJobClaims(redis, clock), new RedisJobMaintenance(redis, clock),
+                new RedisWorkerRegistry(redis, clock), handlers);
+    }
+
+    private static double percentile(List<Long> sortedNanos, int p) {
+        if (sortedNanos.isEmpty()) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sortedNanos.size()) - 1;
+        return sortedNanos.get(Math.max(0, index)) / 1e6;
+    }
+
+    private static void cleanUp(RedisConnections redis) {
+        new RedisBenchmarkSupport(redis).purgeQueue(QUEUE);
+    }
+
+    private static double seconds(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1e9;
+    }
+
+    private static void print(String name, double value) {
+        System.out.println(name + "=" + (value == Math.rint(value) && Math.abs(value) < 1e15
+                ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.2f", value)));
+    }
+}
