@@ -10,6 +10,9 @@ module switchboard.adapters.http {
     requires transitive io.helidon.webserver;
     requires com.fasterxml.jackson.databind;
     requires java.logging;
+    requires io.prometheus.metrics.core;
+    requires io.prometheus.metrics.model;
+    requires io.prometheus.writer.text;
 
     exports dev.switchboard.adapters.http;
 }

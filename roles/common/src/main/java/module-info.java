@@ -4,6 +4,8 @@
  */
 module switchboard.roles.common {
     requires transitive java.logging;
+    requires switchboard.ports;
+    requires com.fasterxml.jackson.core;
 
     exports dev.switchboard.roles.common;
 }

@@ -15,6 +15,9 @@ public final class DedupeKeys {
     /** Gateways re-deliver after reconnects, hours later: hold WhatsApp dedupe keys for a day. */
     public static final Duration WHATSAPP_TTL = Duration.ofDays(1);
 
+    /** Client retries of API calls (push, broadcast) arrive within minutes; hold their keys a day. */
+    public static final Duration EVENT_TTL = Duration.ofDays(1);
+
     private DedupeKeys() {
     }
 
@@ -25,6 +28,14 @@ public final class DedupeKeys {
      */
     public static String whatsAppMessage(String businessId, String remoteJid, String messageId) {
         return "webhook:baileys:" + businessId + ":" + remoteJid + ":" + messageId;
+    }
+
+    /**
+     * {@code push:notification:<id>} (seeds), scoped to the business: notification ids are the
+     * client's, and two businesses' ids must never fold into one job.
+     */
+    public static String pushNotification(String businessId, String notificationId) {
+        return "push:notification:" + businessId + ":" + notificationId;
     }
 
     /**

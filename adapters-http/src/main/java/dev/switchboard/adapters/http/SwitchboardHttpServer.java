@@ -1,6 +1,7 @@
 package dev.switchboard.adapters.http;
 
 import dev.switchboard.ports.JobStoreUnavailableException;
+import dev.switchboard.ports.TraceContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
@@ -9,6 +10,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -30,10 +32,29 @@ public final class SwitchboardHttpServer implements AutoCloseable {
 
     /** Starts listening on {@code port} (0 picks a free one) on all interfaces. */
     public static SwitchboardHttpServer start(int port, List<HttpService> services) {
+        return start(port, services, Optional.empty());
+    }
+
+    /**
+     * Starts listening on {@code port}, tagging every request's log lines with its trace id and,
+     * when {@code metrics} is given, timing every request.
+     */
+    public static SwitchboardHttpServer start(int port, List<HttpService> services, Optional<SwitchboardMetrics> metrics) {
         HttpRouting.Builder routing = HttpRouting.builder();
+        routing.addFilter((chain, req, res) -> {
+            long started = System.nanoTime();
+            TraceContext.with(TraceIds.of(req), null, () -> {
+                chain.proceed();
+                return null;
+            });
+            metrics.ifPresent(m -> m.observe(req.prologue().method().text(), req.path().path(), res.status().code(),
+                    (System.nanoTime() - started) / 1e9));
+        });
         services.forEach(routing::register);
-        routing.error(HttpProblem.class, (req, res, problem) ->
-                JsonResponses.error(res, problem.status(), problem.getMessage()));
+        routing.error(HttpProblem.class, (req, res, problem) -> {
+            metrics.ifPresent(m -> m.requestRefused(req.path().path()));
+            JsonResponses.error(res, problem.status(), problem.getMessage());
+        });
         routing.error(JobStoreUnavailableException.class, (req, res, e) -> {
             LOG.warning("answering 503: " + e.getMessage());
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);

@@ -13,7 +13,17 @@ final class TraceIds {
     private TraceIds() {
     }
 
+    /** The same id for the whole request: the filter tags the thread with it first. */
     static String of(ServerRequest request) {
+        return dev.switchboard.ports.TraceContext.current().map(dev.switchboard.ports.TraceContext.Tags::traceId)
+                .orElseGet(() -> fromHeader(request));
+    }
+
+    static String of(io.helidon.webserver.http.RoutingRequest request) {
+        return fromHeader(request);
+    }
+
+    private static String fromHeader(ServerRequest request) {
         return request.headers().first(HeaderNames.create("X-Request-Id"))
                 .filter(id -> SANE.matcher(id).matches())
                 .orElseGet(() -> UUID.randomUUID().toString());

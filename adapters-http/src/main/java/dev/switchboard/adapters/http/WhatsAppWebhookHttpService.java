@@ -49,8 +49,9 @@ public final class WhatsAppWebhookHttpService implements HttpService {
                     ? "missing or wrong " + SECRET_HEADER : "webhook secret is not configured on this server");
         }
         String traceId = TraceIds.of(request);
-        ReceiveWhatsAppMessagesResult result = useCase.receive(
-                BaileysPayloads.parse(JsonBodies.read(request), traceId));
+        var command = BaileysPayloads.parse(JsonBodies.read(request), traceId);
+        dev.switchboard.ports.TraceContext.tagBusiness(command.businessId());
+        ReceiveWhatsAppMessagesResult result = useCase.receive(command);
         LOG.info(() -> "whatsapp webhook enqueued=" + result.enqueued() + " duplicates=" + result.duplicates()
                 + " ignored=" + result.ignored() + " trace_id=" + traceId);
         Map<String, Object> body = new LinkedHashMap<>();

@@ -1,7 +1,6 @@
 package dev.switchboard.roles.api;
 
 import dev.switchboard.roles.common.RoleConfig;
-import dev.switchboard.roles.common.ServiceRole;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,8 +9,7 @@ import java.net.http.HttpResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
-import java.util.logging.Level;
+import java.util.Map;
 
 /** Starts the api role in this JVM on a free port and talks to it over real HTTP. */
 final class ApiFixture implements AutoCloseable {
@@ -38,9 +36,23 @@ final class ApiFixture implements AutoCloseable {
         api = ApiRole.start(config(redisUrl));
     }
 
+    static final String BIZ_A_TOKEN = "token-of-business-a-0123456789";
+    static final String BIZ_B_TOKEN = "token-of-business-b-0123456789";
+    static final String ADMIN_TOKEN = "token-of-the-operators-0123456789";
+
     static RoleConfig config(String redisUrl) {
-        return new RoleConfig(ServiceRole.API, redisUrl, 0, RoleConfig.DEFAULT_QUEUES, 1,
-                Duration.ofSeconds(1), Duration.ofSeconds(30), 3, Optional.of(SECRET), Optional.empty(), Level.WARNING, false);
+        return config(redisUrl, Map.of());
+    }
+
+    /** The api's configuration as an operator would write it, plus {@code extra} variables. */
+    static RoleConfig config(String redisUrl, Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
+                "SERVICE_ROLE", "api", "REDIS_URL", redisUrl, "PORT", "0", "LOG_LEVEL", "WARN",
+                "INTERNAL_WEBHOOK_SECRET", SECRET,
+                "API_TOKENS", "biz-a:" + BIZ_A_TOKEN + ",biz-b:" + BIZ_B_TOKEN,
+                "ADMIN_TOKEN", ADMIN_TOKEN));
+        env.putAll(extra);
+        return RoleConfig.fromEnvironment(env);
     }
 
     URI uri(String path) {

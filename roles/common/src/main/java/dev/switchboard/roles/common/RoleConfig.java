@@ -24,7 +24,11 @@ import java.util.regex.Pattern;
  * @param maxLeaseExpiries  {@code WORKER_MAX_LEASE_EXPIRIES}, lease expiries after which a job is failed, default 3
  * @param internalSecret    {@code INTERNAL_WEBHOOK_SECRET}, guards the WhatsApp gateway webhook
  * @param twilioAuthToken   {@code TWILIO_AUTH_TOKEN}, validates Twilio signatures
+ * @param apiTokens         {@code API_TOKENS}, {@code <business_id>:<token>,...}: bearer tokens of the job API
+ * @param adminToken        {@code ADMIN_TOKEN}: a bearer token that sees every business
+ * @param schedulerTick     {@code SCHEDULER_TICK}: the scheduler's tick, which health uses to call it stale
  * @param logLevel          {@code LOG_LEVEL}: DEBUG, INFO, WARN or ERROR, default INFO
+ * @param jsonLogs          {@code LOG_FORMAT}: {@code json} (default) or {@code text}
  * @param schedulersFlagSet whether the obsolete {@code ENABLE_SCHEDULERS} is set
  */
 public record RoleConfig(
@@ -38,8 +42,20 @@ public record RoleConfig(
         int maxLeaseExpiries,
         Optional<String> internalSecret,
         Optional<String> twilioAuthToken,
+        List<ApiToken> apiTokens,
+        Optional<String> adminToken,
+        Duration schedulerTick,
         Level logLevel,
+        boolean jsonLogs,
         boolean schedulersFlagSet) {
+
+    /** A business's bearer token for the job API. */
+    public record ApiToken(String businessId, String token) {
+        @Override
+        public String toString() {
+            return "ApiToken[" + businessId + ", redacted]";
+        }
+    }
 
     public static final List<String> DEFAULT_QUEUES =
             List.of("high", "default", "low", "maintenance", "broadcasts", "recordings");
@@ -47,6 +63,7 @@ public record RoleConfig(
 
     public RoleConfig {
         queues = List.copyOf(queues);
+        apiTokens = List.copyOf(apiTokens);
     }
 
     /** Reads and validates; every problem found is reported at once. */
@@ -77,6 +94,17 @@ public record RoleConfig(
             problems.add(e.getMessage());
         }
         int maxLeaseExpiries = integer(env, "WORKER_MAX_LEASE_EXPIRIES", 3, 1, 1_000_000, problems);
+        List<ApiToken> apiTokens = apiTokens(env.get("API_TOKENS"), problems);
+        Duration schedulerTick = Duration.ofSeconds(15);
+        try {
+            schedulerTick = Durations.parse("SCHEDULER_TICK", env.getOrDefault("SCHEDULER_TICK", "15s"));
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+        }
+        String logFormat = env.getOrDefault("LOG_FORMAT", "json").trim().toLowerCase(java.util.Locale.ROOT);
+        if (!logFormat.equals("json") && !logFormat.equals("text")) {
+            problems.add("LOG_FORMAT must be json or text, was '" + logFormat + "'");
+        }
         Level level = Level.INFO;
         try {
             level = logLevel(env.getOrDefault("LOG_LEVEL", "INFO"));
@@ -88,7 +116,35 @@ public record RoleConfig(
         }
         return new RoleConfig(role, redisUrl, port, queues, concurrency, grace, lease, maxLeaseExpiries,
                 nonBlank(env.get("INTERNAL_WEBHOOK_SECRET")), nonBlank(env.get("TWILIO_AUTH_TOKEN")),
-                level, env.containsKey("ENABLE_SCHEDULERS"));
+                apiTokens, nonBlank(env.get("ADMIN_TOKEN")), schedulerTick, level, logFormat.equals("json"),
+                env.containsKey("ENABLE_SCHEDULERS"));
+    }
+
+    /** {@code biz-1:token-a,biz-2:token-b}; a token may contain ':' (only the first one splits). */
+    private static List<ApiToken> apiTokens(String value, List<String> problems) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        List<ApiToken> tokens = new ArrayList<>();
+        Set<String> businesses = new LinkedHashSet<>();
+        for (String entry : value.split(",")) {
+            String trimmed = entry.trim();
+            int colon = trimmed.indexOf(':');
+            if (colon <= 0 || colon == trimmed.length() - 1) {
+                problems.add("API_TOKENS entries must be <business_id>:<token> (entry " + (tokens.size() + 1) + " is not)");
+                continue;
+            }
+            String business = trimmed.substring(0, colon);
+            String token = trimmed.substring(colon + 1);
+            if (token.length() < 16) {
+                problems.add("API_TOKENS: the token of business '" + business + "' is shorter than 16 characters");
+            } else if (!businesses.add(business)) {
+                problems.add("API_TOKENS names business '" + business + "' twice");
+            } else {
+                tokens.add(new ApiToken(business, token));
+            }
+        }
+        return tokens;
     }
 
     private static List<String> queues(String value, List<String> problems) {
@@ -146,6 +202,7 @@ public record RoleConfig(
                 + ", concurrency=" + concurrency + ", workerGrace=" + workerGrace + ", workerLease=" + workerLease
                 + ", internalSecret=" + (internalSecret.isPresent() ? "set" : "unset")
                 + ", twilioAuthToken=" + (twilioAuthToken.isPresent() ? "set" : "unset")
+                + ", apiTokens=" + apiTokens.size() + " business(es), adminToken=" + (adminToken.isPresent() ? "set" : "unset")
                 + ", logLevel=" + logLevel.getName() + "]";
     }
 }

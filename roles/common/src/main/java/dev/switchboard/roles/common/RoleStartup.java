@@ -10,7 +10,7 @@ public final class RoleStartup {
     }
 
     public static void announce(RoleConfig config) {
-        Logs.configure(config.logLevel());
+        Logs.configure(config.logLevel(), config.jsonLogs());
         if (config.schedulersFlagSet()) {
             LOG.warning("ENABLE_SCHEDULERS is obsolete and ignored: periodic jobs run only in the scheduler role "
                     + "(SERVICE_ROLE=scheduler)");

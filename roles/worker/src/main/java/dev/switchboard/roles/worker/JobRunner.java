@@ -10,6 +10,7 @@ import dev.switchboard.ports.JobHandlers;
 import dev.switchboard.ports.JobMaintenance;
 import dev.switchboard.ports.JobStoreUnavailableException;
 import dev.switchboard.ports.Settlement;
+import dev.switchboard.ports.TraceContext;
 import dev.switchboard.ports.WorkerRegistry;
 
 import java.io.PrintWriter;
@@ -161,7 +162,11 @@ public final class JobRunner {
     }
 
     private void startJob(ClaimedJob job) {
-        Thread thread = Thread.ofVirtual().name("sb-job-" + job.id()).unstarted(() -> runAndSettle(job));
+        Thread thread = Thread.ofVirtual().name("sb-job-" + job.id()).unstarted(() ->
+                TraceContext.with(job.traceId(), job.businessId(), () -> {
+                    runAndSettle(job);
+                    return null;
+                }));
         running.put(job.id(), new Running(job, thread));
         thread.start();
     }

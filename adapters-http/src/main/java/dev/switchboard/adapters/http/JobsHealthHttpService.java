@@ -1,0 +1,74 @@
+package dev.switchboard.adapters.http;
+
+import dev.switchboard.ports.JobInspection;
+import dev.switchboard.ports.JobStoreUnavailableException;
+import dev.switchboard.ports.QueueStats;
+import dev.switchboard.ports.SchedulerStatus;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code GET /api/jobs/health}: queue counts (and the age of each queue's oldest waiting job) and
+ * the scheduler's tick and lease, in the shape the original system's operators use. 503 with
+ * {@code "status": "unhealthy"} when Redis is unreachable or the scheduler missed three ticks.
+ * Carries counts only, no business data, so it needs no token (load balancers call it).
+ */
+public final class JobsHealthHttpService implements HttpService {
+    private final JobInspection inspection;
+    private final SchedulerStatus scheduler;
+    private final List<String> queues;
+    private final Duration schedulerTick;
+    private final Clock clock;
+
+    public JobsHealthHttpService(JobInspection inspection, SchedulerStatus scheduler, List<String> queues,
+                                 Duration schedulerTick, Clock clock) {
+        this.inspection = inspection;
+        this.scheduler = scheduler;
+        this.queues = List.copyOf(queues);
+        this.schedulerTick = schedulerTick;
+        this.clock = clock;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.get("/api/jobs/health", this::health);
+    }
+
+    private void health(ServerRequest request, ServerResponse response) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        try {
+            List<QueueStats> stats = inspection.stats(queues);
+            SchedulerStatus.Snapshot s = scheduler.read();
+            Instant now = clock.instant();
+            boolean stale = s.lastTick().map(t -> Duration.between(t, now).compareTo(schedulerTick.multipliedBy(3)) > 0)
+                    .orElse(true);
+            Map<String, Object> sched = new LinkedHashMap<>();
+            sched.put("last_tick", s.lastTick().map(Instant::toString).orElse(null));
+            sched.put("lock_held", s.lockHeld());
+            sched.put("lock_owner", s.leaseOwner().orElse(null));
+            sched.put("lock_ttl", s.leaseRemaining().map(d -> d.toMillis() / 1000.0).orElse(null));
+            sched.put("stale", stale);
+            body.put("queues", JobJson.queues(stats));
+            body.put("scheduler", sched);
+            body.put("status", stale ? "unhealthy" : "healthy");
+            if (stale) {
+                body.put("error", "the scheduler has not ticked for 3 ticks (" + schedulerTick.multipliedBy(3).toSeconds() + " s)");
+            }
+            JsonResponses.send(response, stale ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200, body);
+        } catch (JobStoreUnavailableException e) {
+            body.put("status", "unhealthy");
+            body.put("error", "Redis unreachable");
+            JsonResponses.send(response, Status.SERVICE_UNAVAILABLE_503, body);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package dev.switchboard.adapters.http;
+
+import dev.switchboard.ports.EnqueueResult;
+import dev.switchboard.ports.JobInspection;
+import dev.switchboard.ports.JobQueue;
+import dev.switchboard.ports.JobStoreUnavailableException;
+import dev.switchboard.ports.QueueStats;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The api's Prometheus metrics: queue depths and oldest-job ages (read from Redis at scrape
+ * time), enqueue outcomes by job, and HTTP latency histograms. Uses the Prometheus Java client's
+ * own registry (not the global one), so several servers in one JVM (tests, {@code all}) don't
+ * collide. With exemplars and native histograms off, the client starts no threads (the api's
+ * thread census checks it).
+ */
+public final class SwitchboardMetrics {
+    /** Routes whose refusals count as rejected enqueues of their job. */
+    private static final Map<String, String> JOB_OF_ROUTE = Map.of(
+            "/webhook/whatsapp/incoming", "webhook_process_job",
+            "/api/push", "push_send_job",
+            "/api/broadcasts", "broadcast_job");
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter enqueues;
+    private final Histogram requests;
+
+    public SwitchboardMetrics(JobInspection inspection, List<String> queues) {
+        enqueues = Counter.builder().name("switchboard_jobs_enqueue_total")
+                .help("Enqueue attempts by job and outcome (enqueued, duplicate, rejected)")
+                .labelNames("job", "outcome").withoutExemplars().register(registry);
+        requests = Histogram.builder().name("switchboard_http_request_duration_seconds")
+                .help("HTTP request latency by method, route and status")
+                .labelNames("method", "route", "status")
+                .classicOnly()
+                .classicUpperBounds(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
+                // Exemplar sampling and native-histogram resets run on the client's own scheduler
+                // thread; the api role starts no threads, so both stay off.
+                .withoutExemplars()
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_queue_jobs")
+                .help("Jobs per queue and state (queued, started, scheduled, finished, failed, canceled)")
+                .labelNames("queue", "state")
+                .callback(cb -> stats(inspection, queues).forEach(s -> {
+                    cb.call(s.queued(), s.queue(), "queued");
+                    cb.call(s.started(), s.queue(), "started");
+                    cb.call(s.scheduled(), s.queue(), "scheduled");
+                    cb.call(s.finished(), s.queue(), "finished");
+                    cb.call(s.failed(), s.queue(), "failed");
+                    cb.call(s.canceled(), s.queue(), "canceled");
+                }))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_queue_oldest_job_age_seconds")
+                .help("How long the oldest waiting job of each queue has waited (0 when empty)")
+                .labelNames("queue")
+                .callback(cb -> stats(inspection, queues).forEach(s ->
+                        cb.call(s.oldestQueuedAge().map(d -> d.toMillis() / 1000.0).orElse(0.0), s.queue())))
+                .register(registry);
+        GaugeWithCallback.builder().name("switchboard_redis_up")
+                .help("1 when the job store answered the last scrape")
+                .callback(cb -> cb.call(stats(inspection, queues).isEmpty() && !queues.isEmpty() ? 0 : 1))
+                .register(registry);
+    }
+
+    private static List<QueueStats> stats(JobInspection inspection, List<String> queues) {
+        try {
+            return inspection.stats(queues);
+        } catch (JobStoreUnavailableException e) {
+            return List.of();
+        }
+    }
+
+    /** The job queue, counting every enqueue's outcome. */
+    public JobQueue counting(JobQueue queue) {
+        return request -> {
+            try {
+                EnqueueResult result = queue.enqueue(request);
+                enqueues.labelValues(request.name(), result instanceof EnqueueResult.Enqueued ? "enqueued" : "duplicate")
+                        .inc();
+                return result;
+            } catch (RuntimeException e) {
+                enqueues.labelValues(request.name(), "rejected").inc();
+                throw e;
+            }
+        };
+    }
+
+    void requestRefused(String path) {
+        String job = JOB_OF_ROUTE.get(path);
+        if (job != null) {
+            enqueues.labelValues(job, "rejected").inc();
+        }
+    }
+
+    void observe(String method, String path, int status, double seconds) {
+        requests.labelValues(method, route(path), Integer.toString(status)).observe(seconds);
+    }
+
+    PrometheusRegistry registry() {
+        return registry;
+    }
+
+    /** A bounded set of route labels: ids in paths become {id}; unknown paths are "other". */
+    static String route(String path) {
+        if (JOB_OF_ROUTE.containsKey(path) || path.equals("/health") || path.equals("/metrics")
+                || path.equals("/api/jobs") || path.equals("/api/jobs/health") || path.startsWith("/webhook/twilio/")
+                && path.length() < 40 || path.equals("/dashboard")) {
+            return path;
+        }
+        if (path.startsWith("/api/jobs/")) {
+            return path.endsWith("/cancel") ? "/api/jobs/{id}/cancel"
+                    : path.endsWith("/requeue") ? "/api/jobs/{id}/requeue" : "/api/jobs/{id}";
+        }
+        if (path.startsWith("/api/runs/")) {
+            return "/api/runs/{id}/cancel";
+        }
+        if (path.startsWith("/dashboard/")) {
+            return "/dashboard/{asset}";
+        }
+        return "other";
+    }
+}
