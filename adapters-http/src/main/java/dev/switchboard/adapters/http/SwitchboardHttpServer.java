@@ -3,6 +3,7 @@ package dev.switchboard.adapters.http;
 import dev.switchboard.ports.JobStoreUnavailableException;
 import dev.switchboard.ports.TraceContext;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
@@ -62,6 +63,15 @@ public final class SwitchboardHttpServer implements AutoCloseable {
         });
         routing.error(RequestException.class, (req, res, e) ->
                 JsonResponses.error(res, e.status(), "bad request"));
+        // Helidon's own refusals (no route for the path or method, ...): keep their 4xx status.
+        routing.error(HttpException.class, (req, res, e) -> {
+            if (e.status().code() >= 500) {
+                LOG.log(Level.SEVERE, "server error on " + req.prologue().method() + " " + req.path().path(), e);
+                JsonResponses.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal error");
+            } else {
+                JsonResponses.error(res, e.status(), e.status().code() == 404 ? "no such route" : e.status().reasonPhrase());
+            }
+        });
         routing.error(IllegalArgumentException.class, (req, res, e) ->
                 JsonResponses.error(res, Status.BAD_REQUEST_400, e.getMessage()));
         routing.error(Exception.class, (req, res, e) -> {
