@@ -11,6 +11,7 @@ module switchboard.roles.all {
     requires switchboard.roles.calls;
     requires switchboard.adapters.redis;
     requires info.picocli;
+    requires java.net.http;
 
     exports dev.switchboard.roles.all;
     opens dev.switchboard.roles.all to info.picocli;

@@ -39,7 +39,9 @@ import java.util.logging.Logger;
  *   <li>{@code process}: N no-op jobs are queued (untimed), then one worker with concurrency C
  *       drains them; timed from the worker's start to the last job finished;</li>
  *   <li>{@code latency}: jobs are offered at R per second for S seconds to one worker; each
- *       job's latency is from just before its enqueue to the start of its handler.</li>
+ *       job's latency is from just before its enqueue to the start of its handler;</li>
+ *   <li>{@code webhooks}: C concurrent clients post distinct WhatsApp webhooks to a running api
+ *       for S seconds ({@link WebhookLoad}).</li>
  * </ul>
  * Every run also measures a baseline in the same process against the same server: sequential
  * {@code RPUSH} round trips ({@code baseline_rpush_per_s}), so figures from a noisy machine can be
@@ -52,11 +54,17 @@ final class Bench implements Callable<Integer> {
     private static final String QUEUE = "bench";
     private static final String JOB = "bench_noop_job";
 
-    @Parameters(index = "0", description = "enqueue, process or latency")
+    @Parameters(index = "0", description = "enqueue, process, latency or webhooks")
     String workload;
 
-    @Option(names = "--redis-url", required = true, description = "Redis to measure against")
+    @Option(names = "--redis-url", description = "Redis to measure against (enqueue, process, latency)")
     String redisUrl;
+
+    @Option(names = "--api-url", description = "a running api role (webhooks), e.g. http://127.0.0.1:8080")
+    String apiUrl;
+
+    @Option(names = "--secret", description = "its INTERNAL_WEBHOOK_SECRET (webhooks)")
+    String secret;
 
     @Option(names = "--jobs", defaultValue = "20000", description = "jobs (enqueue, process); default ${DEFAULT-VALUE}")
     int jobs;
@@ -80,6 +88,17 @@ final class Bench implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (workload.equals("webhooks")) {
+            if (apiUrl == null || secret == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "webhooks needs --api-url and --secret");
+            }
+            new WebhookLoad(java.net.URI.create(apiUrl), secret, concurrency, Duration.ofSeconds(seconds)).run()
+                    .forEach(Bench::print);
+            return 0;
+        }
+        if (redisUrl == null) {
+            throw new CommandLine.ParameterException(new CommandLine(this), workload + " needs --redis-url");
+        }
         try (RedisConnections redis = RedisConnections.connect(redisUrl)) {
             cleanUp(redis);
             print("baseline_rpush_per_s", baselineRpushPerSecond(redis));
@@ -193,7 +212,7 @@ final class Bench implements Callable<Integer> {
         return (System.nanoTime() - startNanos) / 1e9;
     }
 
-    private static void print(String name, double value) {
+    static void print(String name, double value) {
         System.out.println(name + "=" + (value == Math.rint(value) && Math.abs(value) < 1e15
                 ? Long.toString((long) value) : String.format(java.util.Locale.ROOT, "%.2f", value)));
     }

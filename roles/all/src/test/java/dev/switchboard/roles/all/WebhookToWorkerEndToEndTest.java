@@ -43,10 +43,14 @@ class WebhookToWorkerEndToEndTest {
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + port + "/webhook/whatsapp/incoming"))
                         .header("Content-Type", "application/json").header("X-Internal-Secret", SECRET)
+                        .header("X-Request-Id", "e2e-trace-1")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, response.statusCode(), response.body());
             }
             assertEquals(1L, redis.commands().llen("rq:queue:default"), "the duplicate was folded");
+            assertTrue(api.output().lines().anyMatch(line -> line.contains("whatsapp webhook enqueued=1")
+                    && line.contains("\"trace_id\":\"e2e-trace-1\"") && line.contains("\"business_id\":\"t_42\"")),
+                    api.output());
             String jobId = redis.commands().lindex("rq:queue:default", 0);
 
             try (ChildJvm worker = ChildJvm.start(Switchboard.class.getName(), Map.of("SERVICE_ROLE", "worker",
@@ -54,6 +58,10 @@ class WebhookToWorkerEndToEndTest {
                 awaitStatus(jobId, "finished", Duration.ofSeconds(30), worker);
                 worker.awaitOutput("job succeeded", Duration.ofSeconds(5));
                 assertTrue(worker.output().contains("job_id=" + jobId + " job=webhook_process_job business_id=t_42"),
+                        worker.output());
+                // Structured logs: the worker's job lines carry the request's trace id and the business.
+                assertTrue(worker.output().lines().anyMatch(line -> line.startsWith("{") && line.contains("job succeeded")
+                        && line.contains("\"trace_id\":\"e2e-trace-1\"") && line.contains("\"business_id\":\"t_42\"")),
                         worker.output());
             }
         }

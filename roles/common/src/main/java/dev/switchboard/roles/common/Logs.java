@@ -40,6 +40,7 @@ public final class Logs {
         handler.setFormatter(new OneLine());
         root.addHandler(handler);
         root.setLevel(level);
+        ShutdownSafeLogManager.markConfigured();
         // Library chatter stays at INFO+ unless asked for TRACE.
         if (level.intValue() < Level.INFO.intValue() && level != Level.FINEST) {
             Logger.getLogger("io.netty").setLevel(Level.INFO);

@@ -12,6 +12,13 @@ public final class RoleLauncher {
     private RoleLauncher() {
     }
 
+    /** Must run before anything touches java.util.logging; a no-op if something already did. */
+    static void useShutdownSafeLogging() {
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownSafeLogManager.class.getName());
+        }
+    }
+
     /** Runs {@code start} when SERVICE_ROLE is {@code expected}. */
     public static void run(ServiceRole expected, Function<RoleConfig, ?> start) {
         run(Set.of(expected), config -> start.apply(config));
@@ -19,6 +26,7 @@ public final class RoleLauncher {
 
     /** Runs {@code start} when SERVICE_ROLE is one of {@code accepted}. */
     public static void run(Set<ServiceRole> accepted, Function<RoleConfig, ?> start) {
+        useShutdownSafeLogging();
         try {
             RoleConfig config = RoleConfig.fromEnvironment(System.getenv());
             if (!accepted.contains(config.role())) {

@@ -78,6 +78,8 @@ public final class JobRunner {
         volatile boolean timedOut;
         volatile boolean cancelRequested;
         volatile boolean leaseLost;
+        /** Returned to its queue by {@link #stop}: whatever the attempt does now is discarded. */
+        volatile boolean released;
 
         Running(ClaimedJob job, Thread thread) {
             this.job = job;
@@ -197,7 +199,7 @@ public final class JobRunner {
                 settle(r, claims.canceled(job), "canceled", tags);
                 return;
             } catch (Exception e) {
-                if (r.timedOut || r.leaseLost || (stopping && !r.cancelRequested && Thread.currentThread().isInterrupted())) {
+                if (r.timedOut || r.leaseLost || r.released) {
                     return; // the supervisor or stop() already settled or released it
                 }
                 if (r.cancelRequested) {
@@ -207,8 +209,8 @@ public final class JobRunner {
                 settle(r, claims.fail(job, e.toString(), stackTrace(e)), "failed: " + e, tags);
                 return;
             }
-            if (r.timedOut) {
-                LOG.warning("job returned after its timeout; outcome discarded " + tags);
+            if (r.timedOut || r.released) {
+                LOG.warning("job returned after it was timed out or released; outcome discarded " + tags);
                 return;
             }
             succeeded = settle(r, claims.complete(job, result), "succeeded in " + millis(r.startedNanos) + " ms", tags);
@@ -324,8 +326,10 @@ public final class JobRunner {
                 slots.release(settings.concurrency());
             } else {
                 for (Running r : running.values()) {
-                    r.thread.interrupt();
+                    // Release first: once the token is gone, nothing the interrupted attempt does can settle it.
+                    r.released = true;
                     release(r.job);
+                    r.thread.interrupt();
                 }
             }
         } catch (InterruptedException e) {

@@ -32,6 +32,31 @@ class WorkerKillTest {
     private static final int KILLS = 50;
 
     @Test
+    void sigtermReturnsTheRunningJobToTheFrontOfItsQueueWithinTheGrace() throws Exception {
+        String running;
+        String waiting;
+        try (RedisConnections connections = RedisConnections.connect(redis.url())) {
+            RedisJobQueue queue = new RedisJobQueue(connections, Clock.systemUTC());
+            running = queue.enqueue(JobRequest.of("noop_job", "default", Map.of("sleep_ms", 60_000), "b", "t")).jobId();
+            waiting = queue.enqueue(JobRequest.of("noop_job", "default", Map.of(), "b", "t")).jobId();
+        }
+        try (ChildJvm worker = ChildJvm.start(WorkerRole.class.getName(), Map.of("REDIS_URL", redis.url(),
+                "SERVICE_ROLE", "worker", "RQ_QUEUES", "default", "WORKER_CONCURRENCY", "1", "WORKER_GRACE", "1s"))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!"started".equals(redis.commands().hget("rq:job:" + running, "status"))) {
+                assertTrue(System.nanoTime() < deadline, "the job never started:\n" + worker.output());
+                Thread.sleep(50);
+            }
+            worker.terminate();
+            assertEquals(143, worker.waitFor(Duration.ofSeconds(15)), "exits on SIGTERM within the grace");
+            assertTrue(worker.output().contains("job returned to the front of default"), worker.output());
+        }
+        assertEquals(List.of(running, waiting), redis.commands().lrange("rq:queue:default", 0, -1));
+        assertEquals("queued", redis.commands().hget("rq:job:" + running, "status"));
+        assertEquals(0L, redis.commands().zcard("rq:wip:default"));
+    }
+
+    @Test
     void killingWorkersLosesNoJob() throws Exception {
         List<String> ids = new ArrayList<>(JOBS);
         Random random = new Random(42);
