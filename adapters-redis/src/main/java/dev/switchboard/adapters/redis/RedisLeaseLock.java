@@ -10,9 +10,9 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@link LeaseLock} on one Redis key holding the owner id with a TTL: acquire is SET NX PX (or a
- * compare-and-renew when the caller already holds it), renew and release compare the owner
- * first, each in one Lua call. A crashed owner's lease simply expires.
+ * {@link LeaseLock} on one Redis key holding the owner id with a TTL: acquire is SET NX PX, or a
+ * compare-and-renew when the caller already holds it; release is a compare-and-delete; each one
+ * Lua call. A crashed owner's lease simply expires.
  */
 public final class RedisLeaseLock implements LeaseLock {
     private final RedisScripts scripts;
@@ -45,20 +45,13 @@ public final class RedisLeaseLock implements LeaseLock {
     }
 
     @Override
-    public boolean renew(String owner, Duration ttl) {
-        Long renewed = RedisFailures.guard("renew lease", () -> scripts.run("renewLease-1",
-                ScriptOutputType.INTEGER, new String[] {key}, RqFormat.utf8(owner), millis(ttl)));
-        return renewed == 1L;
-    }
-
-    @Override
     public boolean release(String owner) {
         Long released = RedisFailures.guard("release lease", () -> scripts.run("releaseLease-1",
                 ScriptOutputType.INTEGER, new String[] {key}, RqFormat.utf8(owner)));
         return released == 1L;
     }
 
-    private static byte[] millis(Duration ttl) {
+    static byte[] millis(Duration ttl) {
         if (ttl.toMillis() < 1) {
             throw new IllegalArgumentException("a lease TTL must be at least 1 ms, was " + ttl);
         }

@@ -3,6 +3,7 @@ package dev.switchboard.adapters.redis;
 import dev.switchboard.ports.SchedulerTicks;
 import io.lettuce.core.ScriptOutputType;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -12,7 +13,7 @@ import java.util.logging.Logger;
 /**
  * {@link SchedulerTicks} on {@code scheduler:last_tick}, an ISO-8601 instant that
  * {@code redis-cli GET} shows as it is. Written only by the holder of
- * {@code scheduler:global_lock}, checked in the same Lua call.
+ * {@code scheduler:global_lock}, checked (and the lease extended) in the same Lua call.
  */
 public final class RedisSchedulerTicks implements SchedulerTicks {
     private static final Logger LOG = Logger.getLogger(RedisSchedulerTicks.class.getName());
@@ -33,10 +34,11 @@ public final class RedisSchedulerTicks implements SchedulerTicks {
     }
 
     @Override
-    public boolean recordTick(String leaseOwner, Instant tick) {
+    public boolean recordTick(String leaseOwner, Duration leaseTtl, Instant tick) {
         Long recorded = RedisFailures.guard("record tick", () -> scripts.run("recordTick-2", ScriptOutputType.INTEGER,
                 new String[] {RedisKeys.schedulerLock(), RedisKeys.schedulerLastTick()},
-                RqFormat.utf8(leaseOwner), RqFormat.utf8(DateTimeFormatter.ISO_INSTANT.format(tick))));
+                RqFormat.utf8(leaseOwner), RedisLeaseLock.millis(leaseTtl),
+                RqFormat.utf8(DateTimeFormatter.ISO_INSTANT.format(tick))));
         return recorded == 1L;
     }
 

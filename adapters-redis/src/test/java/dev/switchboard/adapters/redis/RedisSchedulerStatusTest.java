@@ -21,6 +21,7 @@ class RedisSchedulerStatusTest {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
     private static final Instant TICK = Instant.parse("2026-11-22T22:41:15.250Z");
+    private static final Duration TTL = Duration.ofSeconds(45);
 
     private RedisConnections connections;
     private RedisLeaseLock lease;
@@ -41,23 +42,35 @@ class RedisSchedulerStatusTest {
     }
 
     @Test
-    void theLeaseHolderRecordsItsTickAsAnIsoInstant() {
-        lease.acquire("host.1.aaaa", Duration.ofSeconds(45));
+    void theLeaseHolderRecordsItsTickAsAnIsoInstantAndRenewsItsLease() {
+        lease.acquire("host.1.aaaa", Duration.ofSeconds(5));
 
-        assertTrue(ticks.recordTick("host.1.aaaa", TICK));
+        assertTrue(ticks.recordTick("host.1.aaaa", TTL, TICK));
 
         assertEquals("2026-11-22T22:41:15.250Z", redis.commands().get("scheduler:last_tick"));
         assertEquals(Optional.of(TICK), ticks.lastTick());
+        assertTrue(redis.commands().pttl("scheduler:global_lock") > 44_000, "the lease was renewed to the full TTL");
     }
 
     @Test
-    void aProcessThatDoesNotHoldTheLeaseCannotRecordATick() {
-        lease.acquire("host.1.aaaa", Duration.ofSeconds(45));
+    void aProcessThatDoesNotHoldTheLeaseCanNeitherRecordATickNorExtendTheLease() {
+        lease.acquire("host.1.aaaa", Duration.ofSeconds(5));
 
-        assertFalse(ticks.recordTick("host.2.bbbb", TICK));
+        assertFalse(ticks.recordTick("host.2.bbbb", TTL, TICK));
         assertNull(redis.commands().get("scheduler:last_tick"));
+        assertTrue(redis.commands().pttl("scheduler:global_lock") <= 5_000, "a stranger extends nothing");
         lease.release("host.1.aaaa");
-        assertFalse(ticks.recordTick("host.1.aaaa", TICK), "not after releasing either");
+        assertFalse(ticks.recordTick("host.1.aaaa", TTL, TICK), "not after releasing either");
+    }
+
+    @Test
+    void anExpiredLeaseIsNotRecreatedByItsFormerOwnersRecord() throws InterruptedException {
+        lease.acquire("host.1.aaaa", Duration.ofMillis(50));
+        Thread.sleep(120);
+
+        assertFalse(ticks.recordTick("host.1.aaaa", TTL, TICK));
+        assertNull(redis.commands().get("scheduler:global_lock"));
+        assertNull(redis.commands().get("scheduler:last_tick"));
     }
 
     @Test
@@ -69,8 +82,8 @@ class RedisSchedulerStatusTest {
 
     @Test
     void statusReportsLastTickOwnerAndRemainingTtl() {
-        lease.acquire("host.1.aaaa", Duration.ofSeconds(45));
-        ticks.recordTick("host.1.aaaa", TICK);
+        lease.acquire("host.1.aaaa", TTL);
+        ticks.recordTick("host.1.aaaa", TTL, TICK);
 
         SchedulerStatus.Snapshot snapshot = status.read();
 
@@ -83,8 +96,8 @@ class RedisSchedulerStatusTest {
 
     @Test
     void statusWithoutALeaderSaysTheLockIsFreeAndKeepsTheLastTick() {
-        lease.acquire("host.1.aaaa", Duration.ofSeconds(45));
-        ticks.recordTick("host.1.aaaa", TICK);
+        lease.acquire("host.1.aaaa", TTL);
+        ticks.recordTick("host.1.aaaa", TTL, TICK);
         lease.release("host.1.aaaa");
 
         SchedulerStatus.Snapshot snapshot = status.read();

@@ -1,0 +1,54 @@
+package dev.switchboard.domain;
+
+import dev.switchboard.ports.RetryPolicy;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The periodic job table (ARCHITECTURE.md, "The scheduler"). The two cleanups go to the
+ * {@code maintenance} queue, where housekeeping cannot delay customer-facing work;
+ * {@code reminders_tick_job} goes to {@code default}, because a reminder is customer-facing and
+ * late by as long as it waits.
+ */
+public final class PeriodicJobs {
+
+    /**
+     * The business id of jobs that belong to no single business. Every job carries one (logs,
+     * cancel-by-business); tenant ids never start with '_', so this one cannot be mistaken for one.
+     */
+    public static final String SYSTEM_BUSINESS = "_system";
+
+    /** Days of call recordings {@code cleanup_old_recordings_job} keeps. */
+    public static final int RECORDING_RETENTION_DAYS = 7;
+
+    /**
+     * A daily cleanup that fails would otherwise wait a whole day; a tick or a 5-minute cleanup
+     * is simply done again by its next slot, so those are not retried.
+     */
+    static final RetryPolicy DAILY_RETRY = RetryPolicy.of(3,
+            Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15));
+
+    private PeriodicJobs() {
+    }
+
+    /**
+     * The table, with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
+     * business time zone). The minute-based jobs do not depend on the zone.
+     */
+    public static List<PeriodicJob> table(ZoneId zone) {
+        return List.of(
+                new PeriodicJob(JobNames.REMINDERS_TICK, Queues.DEFAULT, Map.of(),
+                        Schedule.every(Duration.ofMinutes(1)), RetryPolicy.NONE),
+                new PeriodicJob(JobNames.WHATSAPP_SESSIONS_CLEANUP, Queues.MAINTENANCE, Map.of(),
+                        Schedule.every(Duration.ofMinutes(5)), RetryPolicy.NONE),
+                new PeriodicJob(JobNames.REMINDERS_CLEANUP, Queues.MAINTENANCE, Map.of(),
+                        Schedule.dailyAt(LocalTime.of(3, 0), zone), DAILY_RETRY),
+                new PeriodicJob(JobNames.CLEANUP_OLD_RECORDINGS, Queues.MAINTENANCE,
+                        Map.of("retention_days", RECORDING_RETENTION_DAYS),
+                        Schedule.dailyAt(LocalTime.of(4, 0), zone), DAILY_RETRY));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.switchboard.roles.scheduler;
+
+import dev.switchboard.domain.ScheduleEvents;
+import dev.switchboard.domain.ScheduleWindow;
+import dev.switchboard.domain.Slot;
+import dev.switchboard.ports.EnqueueResult;
+import dev.switchboard.ports.LeaseAttempt;
+
+import java.time.Instant;
+import java.util.logging.Logger;
+
+/**
+ * The scheduler's log, one line per step, in words operators grep for: "Lock acquired for cycle N",
+ * "Lock held by &lt;owner&gt;, skipping", and one "Enqueued &lt;slot id&gt; (new|duplicate)" line per
+ * due slot.
+ */
+final class SchedulerLog implements ScheduleEvents {
+    private static final Logger LOG = Logger.getLogger("dev.switchboard.roles.scheduler.Scheduler");
+
+    private final String owner;
+
+    SchedulerLog(String owner) {
+        this.owner = owner;
+    }
+
+    @Override
+    public void leading(long cycle, boolean justTaken) {
+        if (justTaken) {
+            LOG.info("Took the leader lease as " + owner);
+        }
+        LOG.info("Lock acquired for cycle " + cycle);
+    }
+
+    @Override
+    public void standingBy(long cycle, LeaseAttempt.HeldByOther holder) {
+        LOG.info("Lock held by " + holder.owner() + ", skipping");
+        if (holder.remaining().isEmpty()) {
+            LOG.warning("the scheduler lease has no expiry, so no scheduler will ever take it over: was it set by"
+                    + " hand? Delete it (redis-cli DEL scheduler:global_lock) if its holder is gone");
+        }
+    }
+
+    @Override
+    public void skipped(long cycle, Instant lastTick, Instant resumedFrom) {
+        LOG.warning("The schedule was last brought up to date at " + lastTick + ", longer ago than SCHEDULER_CATCHUP:"
+                + " occurrences due before " + resumedFrom + " are skipped");
+    }
+
+    @Override
+    public void enqueued(long cycle, Slot slot, EnqueueResult result) {
+        LOG.info("Enqueued " + slot.id() + (result instanceof EnqueueResult.Enqueued ? " (new)" : " (duplicate)")
+                + " job_id=" + result.jobId() + " queue=" + slot.job().queue());
+    }
+
+    @Override
+    public void leaseLost(long cycle, int slotsLeft) {
+        LOG.warning("Lost the leader lease during cycle " + cycle + "; " + slotsLeft
+                + " due slot(s) left for the new leader");
+    }
+
+    @Override
+    public void stopped(long cycle, int slotsLeft) {
+        LOG.info("Stopping during cycle " + cycle + "; " + slotsLeft + " due slot(s) left for the next leader");
+    }
+
+    @Override
+    public void completed(long cycle, ScheduleWindow window, int created, int duplicates) {
+        LOG.fine(() -> "cycle " + cycle + " covered (" + window.after() + ", " + window.upTo() + "]: " + created
+                + " new, " + duplicates + " duplicate");
+    }
+}
