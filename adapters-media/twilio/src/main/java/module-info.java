@@ -4,6 +4,10 @@
  * <p>Builds the TwiML that answers Twilio's voice webhook with a bidirectional
  * {@code <Connect><Stream>} to our Media Streams WebSocket, using the Twilio SDK's TwiML builders
  * ({@link dev.switchboard.adapters.media.twilio.MediaStreamTwiml}).
+ * Implements the ports the api role needs from Twilio: {@code CallInstructions} (TwiML,
+ * {@link dev.switchboard.adapters.media.twilio.TwilioCallInstructions}) and
+ * {@code CallWebhookSignatures} ({@code X-Twilio-Signature} through the SDK's {@code RequestValidator},
+ * {@link dev.switchboard.adapters.media.twilio.TwilioRequestSignatures}).
  *
  * <p>The Twilio SDK ({@code twilio}, an automatic module named after its jar) declares no module
  * dependencies, and automatic modules only pull other <em>automatic</em> modules into the module
@@ -20,6 +24,7 @@
  * resolved together with {@code twilio}.
  */
 module switchboard.adapters.media.twilio {
+    requires transitive switchboard.ports;
     requires twilio;
 
     requires java.xml;

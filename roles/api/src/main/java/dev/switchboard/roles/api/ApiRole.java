@@ -1,6 +1,7 @@
 package dev.switchboard.roles.api;
 
 import dev.switchboard.adapters.http.BearerTokens;
+import dev.switchboard.adapters.http.DashboardHttpService;
 import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
 import dev.switchboard.adapters.http.JobsHttpService;
@@ -62,17 +63,25 @@ public final class ApiRole implements AutoCloseable {
 
     /** Starts the api, adding {@code extraServices} (the calls role's routes in {@code all} mode). */
     public static ApiRole start(RoleConfig config, List<HttpService> extraServices) {
+        return start(config, System.getenv(), extraServices);
+    }
+
+    /** As {@link #start(RoleConfig, List)}, reading {@link TwilioSettings} from {@code environment} (tests). */
+    public static ApiRole start(RoleConfig config, Map<String, String> environment, List<HttpService> extraServices) {
+        TwilioSettings twilio = TwilioSettings.fromEnvironment(environment);
         RedisConnections redis = RedisConnections.connect(config.redisUrl());
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
         SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());
         JobQueue queue = metrics.counting(jobQueue(redis));
         List<HttpService> services = new ArrayList<>(httpServices(config, queue));
+        services.add(TwilioWebhooks.httpService(config, twilio, queue));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
         services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
                 config.schedulerTick(), clock));
         services.add(jobsApi(config, redis, inspection, queue));
         services.add(new MetricsHttpService(metrics));
+        services.add(new DashboardHttpService());
         services.addAll(extraServices);
         SwitchboardHttpServer server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics));
         LOG.info("api role listening on port " + server.port() + ", Redis at " + redis.describe());

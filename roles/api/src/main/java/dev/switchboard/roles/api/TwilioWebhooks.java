@@ -1,0 +1,53 @@
+package dev.switchboard.roles.api;
+
+import dev.switchboard.adapters.http.TwilioWebhookHttpService;
+import dev.switchboard.adapters.media.twilio.TwilioCallInstructions;
+import dev.switchboard.adapters.media.twilio.TwilioRequestSignatures;
+import dev.switchboard.domain.BusinessPhoneNumbers;
+import dev.switchboard.domain.ReceiveCallEventService;
+import dev.switchboard.ports.JobQueue;
+import dev.switchboard.ports.ReceiveCallEventUseCase;
+import dev.switchboard.roles.common.RoleConfig;
+
+import io.helidon.webserver.http.HttpService;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The api role's Twilio wiring: signatures and TwiML from the Twilio adapter, the call-event use
+ * case over the job queue, the HTTP routes. Without {@code TWILIO_AUTH_TOKEN} or
+ * {@code PUBLIC_BASE_URL} no signature can be checked, so the routes refuse everything.
+ */
+final class TwilioWebhooks {
+    private static final Logger LOG = Logger.getLogger(TwilioWebhooks.class.getName());
+
+    private TwilioWebhooks() {
+    }
+
+    static HttpService httpService(RoleConfig config, TwilioSettings twilio, JobQueue queue) {
+        List<String> missing = new ArrayList<>();
+        if (config.twilioAuthToken().isEmpty()) {
+            missing.add("TWILIO_AUTH_TOKEN");
+        }
+        if (twilio.publicBaseUrl().isEmpty()) {
+            missing.add("PUBLIC_BASE_URL");
+        }
+        if (!missing.isEmpty()) {
+            return TwilioWebhookHttpService.refusingEverything(String.join(" and ", missing) + " not set");
+        }
+        if (twilio.numbers().isEmpty()) {
+            LOG.warning("TWILIO_NUMBERS is not set: every Twilio call is rejected");
+        }
+        TwilioCallInstructions instructions = new TwilioCallInstructions(twilio.callsPublicUrl().orElseThrow().toString());
+        LOG.info("Twilio webhooks at " + twilio.publicBaseUrl().get() + "/webhook/twilio/{voice,status,recording};"
+                + " calls stream to " + instructions.streamUrl() + "; " + twilio.numbers().size() + " number(s)");
+        return new TwilioWebhookHttpService(receiveCallEvent(queue, twilio), instructions,
+                new TwilioRequestSignatures(config.twilioAuthToken().get()), twilio.publicBaseUrl().get());
+    }
+
+    private static ReceiveCallEventUseCase receiveCallEvent(JobQueue queue, TwilioSettings twilio) {
+        return new ReceiveCallEventService(queue, new BusinessPhoneNumbers(twilio.numbers()));
+    }
+}
