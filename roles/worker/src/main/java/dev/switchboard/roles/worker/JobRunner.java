@@ -126,7 +126,11 @@ public final class JobRunner {
     private void dispatch() {
         while (!stopping) {
             try {
-                slots.acquire();
+                // Poll the stop flag rather than being interrupted: an interrupt in the middle of a
+                // Redis call could lose the reply of a claim that did happen.
+                if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                    continue;
+                }
             } catch (InterruptedException e) {
                 break;
             }
@@ -317,8 +321,13 @@ public final class JobRunner {
         if (d == null) {
             return;
         }
-        d.interrupt();
-        join(d, Duration.ofSeconds(5));
+        // The dispatcher notices the flag within one idle wait (1 s) and hands back any job it
+        // claimed meanwhile; it is interrupted only if it does not.
+        join(d, IDLE_WAIT.plusSeconds(4));
+        if (d.isAlive()) {
+            d.interrupt();
+            join(d, Duration.ofSeconds(2));
+        }
         LOG.info("worker " + settings.workerName() + " stopping: " + running.size() + " job(s) running, grace "
                 + grace.toMillis() + " ms");
         try {
@@ -346,11 +355,17 @@ public final class JobRunner {
     }
 
     private void release(ClaimedJob job) {
+        // A pending interrupt would make the Redis call fail at once; release first, restore after.
+        boolean interrupted = Thread.interrupted();
         try {
             Settlement s = claims.release(job);
             LOG.info("job returned to the front of " + job.queue() + " (" + s + ") " + tags(job));
         } catch (RuntimeException e) {
             LOG.warning("could not return the job (its lease will expire) " + tags(job) + ": " + e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
