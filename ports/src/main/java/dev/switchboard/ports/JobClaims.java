@@ -13,7 +13,15 @@ public interface JobClaims {
      * Takes the first job of the first non-empty queue, in the order given, and records it as
      * started with a lease of {@code lease}, in one atomic step. Never blocks.
      */
-    Optional<ClaimedJob> claim(String workerName, List<String> queues, Duration lease);
+    default Optional<ClaimedJob> claim(String workerName, List<String> queues, Duration lease) {
+        return claim(workerName, queues, lease, 1).stream().findFirst();
+    }
+
+    /**
+     * Takes up to {@code max} jobs at once, each the first of the first non-empty queue at that
+     * moment, each with its own lease token. Never blocks; empty when every queue is empty.
+     */
+    List<ClaimedJob> claim(String workerName, List<String> queues, Duration lease, int max);
 
     /**
      * Blocks until a job may be waiting on one of the queues or {@code maxWait} passed. A wake-up

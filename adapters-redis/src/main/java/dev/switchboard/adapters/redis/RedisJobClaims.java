@@ -35,7 +35,7 @@ public final class RedisJobClaims implements JobClaims {
     }
 
     @Override
-    public Optional<ClaimedJob> claim(String workerName, List<String> queues, Duration lease) {
+    public List<ClaimedJob> claim(String workerName, List<String> queues, Duration lease, int max) {
         String[] keys = new String[queues.size() * 3];
         for (int i = 0; i < queues.size(); i++) {
             keys[3 * i] = RedisKeys.queue(queues.get(i));
@@ -43,28 +43,30 @@ public final class RedisJobClaims implements JobClaims {
             keys[3 * i + 2] = RedisKeys.wake(queues.get(i));
         }
         Instant now = clock.instant();
-        String token = UUID.randomUUID().toString();
+        String tokenPrefix = UUID.randomUUID().toString();
         List<Object> reply = RedisFailures.guard("claim", () -> scripts.run("claim", ScriptOutputType.MULTI, keys,
                 RqFormat.utf8(RedisKeys.JOB_PREFIX), RqFormat.utf8(RqFormat.score(now)),
-                RqFormat.utf8(Double.toString(lease.toMillis() / 1000.0)), RqFormat.utf8(token),
-                RqFormat.utf8(workerName), RqFormat.utf8(RqFormat.timestamp(now))));
-        if (reply.isEmpty()) {
-            return Optional.empty();
+                RqFormat.utf8(Double.toString(lease.toMillis() / 1000.0)), RqFormat.utf8(tokenPrefix),
+                RqFormat.utf8(workerName), RqFormat.utf8(RqFormat.timestamp(now)),
+                RqFormat.utf8(Integer.toString(Math.max(1, max)))));
+        List<ClaimedJob> jobs = new java.util.ArrayList<>(reply.size() / 3);
+        for (int k = 0; k + 2 < reply.size(); k += 3) {
+            String queue = queues.get(((Long) reply.get(k)).intValue() - 1);
+            String id = RqFormat.text((byte[]) reply.get(k + 1));
+            @SuppressWarnings("unchecked")
+            List<Object> flat = (List<Object>) reply.get(k + 2);
+            Map<String, byte[]> hash = new HashMap<>();
+            for (int i = 0; i + 1 < flat.size(); i += 2) {
+                hash.put(RqFormat.text((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
+            }
+            RqFormat.JobData data = RqFormat.decodeData(hash.get("data"));
+            jobs.add(new ClaimedJob(id, data.jobName(), queue, data.kwargs(),
+                    textOr(hash, "business_id", ""), textOr(hash, "trace_id", ""),
+                    Optional.ofNullable(RqFormat.text(hash.get("run_id"))), textOr(hash, "lease_token", ""),
+                    Integer.parseInt(textOr(hash, "attempts", "1")),
+                    Duration.ofSeconds(Long.parseLong(textOr(hash, "timeout", "180")))));
         }
-        String queue = queues.get(((Long) reply.get(0)).intValue() - 1);
-        String id = RqFormat.text((byte[]) reply.get(1));
-        @SuppressWarnings("unchecked")
-        List<Object> flat = (List<Object>) reply.get(2);
-        Map<String, byte[]> hash = new HashMap<>();
-        for (int i = 0; i + 1 < flat.size(); i += 2) {
-            hash.put(RqFormat.text((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
-        }
-        RqFormat.JobData data = RqFormat.decodeData(hash.get("data"));
-        return Optional.of(new ClaimedJob(id, data.jobName(), queue, data.kwargs(),
-                textOr(hash, "business_id", ""), textOr(hash, "trace_id", ""),
-                Optional.ofNullable(RqFormat.text(hash.get("run_id"))), token,
-                Integer.parseInt(textOr(hash, "attempts", "1")),
-                Duration.ofSeconds(Long.parseLong(textOr(hash, "timeout", "180")))));
+        return jobs;
     }
 
     @Override

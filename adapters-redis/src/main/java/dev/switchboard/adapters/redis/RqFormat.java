@@ -76,8 +76,14 @@ final class RqFormat {
         }
     }
 
+    /** Deflaters own native zlib state that is costly to set up: reuse a few. */
+    private static final java.util.concurrent.ConcurrentLinkedQueue<Deflater> DEFLATERS =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     static byte[] deflate(byte[] input) {
-        Deflater deflater = new Deflater();
+        Deflater pooled = DEFLATERS.poll();
+        Deflater deflater = pooled != null ? pooled : new Deflater();
+        deflater.reset();
         try {
             deflater.setInput(input);
             deflater.finish();
@@ -88,7 +94,11 @@ final class RqFormat {
             }
             return out.toByteArray();
         } finally {
-            deflater.end();
+            if (DEFLATERS.size() < 16) {
+                DEFLATERS.offer(deflater);
+            } else {
+                deflater.end();
+            }
         }
     }
 

@@ -29,6 +29,24 @@ abstract class JobClaimsContract {
     }
 
     @Test
+    void batchClaimTakesJobsInPriorityOrderEachWithItsOwnLease() {
+        String low = ports().queue().enqueue(dev.switchboard.ports.JobRequest.of("j", "low", java.util.Map.of(), "b", "t")).jobId();
+        String d1 = ports().queue().enqueue(JobPortsFixture.job("b")).jobId();
+        String d2 = ports().queue().enqueue(JobPortsFixture.job("b")).jobId();
+
+        List<ClaimedJob> jobs = ports().claims().claim("w", List.of("default", "low"), Duration.ofSeconds(30), 2);
+
+        assertEquals(List.of(d1, d2), jobs.stream().map(ClaimedJob::id).toList());
+        assertNotEquals(jobs.get(0).leaseToken(), jobs.get(1).leaseToken());
+        assertEquals(Settlement.LEASE_LOST, ports().claims().complete(new ClaimedJob(d1, "j", "default",
+                java.util.Map.of(), "b", "t", java.util.Optional.empty(), jobs.get(1).leaseToken(), 1,
+                Duration.ofSeconds(1)), null), "one job's token does not settle another");
+        assertEquals(Settlement.APPLIED, ports().claims().complete(jobs.get(0), null));
+        assertEquals(List.of(low), ports().claims().claim("w", List.of("default", "low"), Duration.ofSeconds(30), 5)
+                .stream().map(ClaimedJob::id).toList());
+    }
+
+    @Test
     void staleWorkerCannotCompleteAfterItsLeaseWasTakenOver() {
         String id = ports().queue().enqueue(JobPortsFixture.job("b")).jobId();
         ClaimedJob stale = ports().claimOne("w1", Duration.ofMillis(300));

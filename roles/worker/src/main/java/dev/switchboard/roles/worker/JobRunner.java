@@ -28,8 +28,8 @@ import java.util.logging.Logger;
 /**
  * Claims and runs jobs. Duties:
  * <ul>
- *   <li>the <b>dispatcher</b> thread claims a job whenever a slot is free, queues in priority
- *       order, and blocks on Redis (no polling) when there is nothing to do;</li>
+ *   <li>the <b>dispatcher</b> thread claims jobs for all free slots in one atomic call, queues
+ *       in priority order, and blocks on Redis (no polling) when there is nothing to do;</li>
  *   <li>each job runs on its own virtual thread, at most {@code concurrency} at once, and every
  *       outcome is settled with the claim's lease token and logged with job_id, business_id and
  *       trace_id;</li>
@@ -47,6 +47,8 @@ public final class JobRunner {
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
     private static final Duration SUPERVISOR_TICK = Duration.ofMillis(100);
     private static final Duration MAINTENANCE_EVERY = Duration.ofSeconds(1);
+    /** Most jobs claimed in one round trip. */
+    private static final int MAX_BATCH = 32;
 
     /** How the runner behaves; see the README's configuration table. */
     public record Settings(String workerName, List<String> queues, int concurrency, Duration lease,
@@ -125,30 +127,37 @@ public final class JobRunner {
 
     private void dispatch() {
         while (!stopping) {
+            int permits;
             try {
                 // Poll the stop flag rather than being interrupted: an interrupt in the middle of a
                 // Redis call could lose the reply of a claim that did happen.
                 if (!slots.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
+                // Claim for every free slot at once (up to a batch): one round trip for many jobs.
+                permits = 1 + slots.drainPermits();
+                if (permits > MAX_BATCH) {
+                    slots.release(permits - MAX_BATCH);
+                    permits = MAX_BATCH;
+                }
             } catch (InterruptedException e) {
                 break;
             }
-            boolean handedOver = false;
+            int handedOver = 0;
             try {
-                Optional<ClaimedJob> job = Optional.empty();
-                while (!stopping && job.isEmpty()) {
-                    job = claims.claim(settings.workerName(), settings.queues(), settings.lease());
-                    if (job.isEmpty() && !stopping) {
+                List<ClaimedJob> jobs = List.of();
+                while (!stopping && jobs.isEmpty()) {
+                    jobs = claims.claim(settings.workerName(), settings.queues(), settings.lease(), permits);
+                    if (jobs.isEmpty() && !stopping) {
                         claims.awaitWork(settings.queues(), IDLE_WAIT);
                     }
                 }
-                if (job.isPresent()) {
+                for (ClaimedJob job : jobs) {
                     if (stopping) {
-                        release(job.get());
+                        release(job);
                     } else {
-                        startJob(job.get());
-                        handedOver = true;
+                        startJob(job);
+                        handedOver++;
                     }
                 }
             } catch (JobStoreUnavailableException e) {
@@ -160,8 +169,8 @@ public final class JobRunner {
                 LOG.log(Level.SEVERE, "dispatcher error, retrying in 1 s", e);
                 sleep(Duration.ofSeconds(1));
             } finally {
-                if (!handedOver) {
-                    slots.release();
+                if (permits > handedOver) {
+                    slots.release(permits - handedOver);
                 }
             }
         }
