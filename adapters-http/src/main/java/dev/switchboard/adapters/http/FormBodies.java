@@ -4,8 +4,6 @@ import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -44,10 +42,7 @@ final class FormBodies {
         if (type.charset().filter(c -> !c.equalsIgnoreCase("utf-8")).isPresent()) {
             throw new HttpProblem(Status.UNSUPPORTED_MEDIA_TYPE_415, "form bodies must be UTF-8");
         }
-        if (request.headers().contentLength().orElse(0) > MAX_BYTES) {
-            throw tooLarge();
-        }
-        return unique(parse(readBounded(request.content().inputStream()), "body"));
+        return unique(parse(RequestBodies.read(request, MAX_BYTES, "request body is larger than 64 KiB"), "body"));
     }
 
     /**
@@ -109,17 +104,6 @@ final class FormBodies {
         return fields;
     }
 
-    private static byte[] readBounded(InputStream in) {
-        try (in) {
-            byte[] body = in.readNBytes(MAX_BYTES + 1);
-            if (body.length > MAX_BYTES) {
-                throw tooLarge();
-            }
-            return body;
-        } catch (IOException e) {
-            throw new HttpProblem(Status.BAD_REQUEST_400, "could not read the request body");
-        }
-    }
 
     /** A name as it may appear in an error message: bounded, no control characters. */
     static String printable(String name) {
@@ -135,7 +119,4 @@ final class FormBodies {
         return new HttpProblem(Status.UNSUPPORTED_MEDIA_TYPE_415, "Content-Type must be " + MEDIA_TYPE);
     }
 
-    private static HttpProblem tooLarge() {
-        return new HttpProblem(Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is larger than 64 KiB");
-    }
 }

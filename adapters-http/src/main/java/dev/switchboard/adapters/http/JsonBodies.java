@@ -12,7 +12,6 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 
 /**
@@ -43,10 +42,7 @@ final class JsonBodies {
         if (!type.mediaType().text().equalsIgnoreCase("application/json")) {
             throw new HttpProblem(Status.UNSUPPORTED_MEDIA_TYPE_415, "Content-Type must be application/json");
         }
-        if (request.headers().contentLength().orElse(0) > MAX_BYTES) {
-            throw tooLarge();
-        }
-        byte[] body = readBounded(request.content().inputStream());
+        byte[] body = RequestBodies.read(request, MAX_BYTES, "request body is larger than 1 MiB");
         if (body.length == 0) {
             throw new HttpProblem(Status.BAD_REQUEST_400, "request body is empty");
         }
@@ -59,19 +55,5 @@ final class JsonBodies {
         }
     }
 
-    private static byte[] readBounded(InputStream in) {
-        try (in) {
-            byte[] body = in.readNBytes(MAX_BYTES + 1);
-            if (body.length > MAX_BYTES) {
-                throw tooLarge();
-            }
-            return body;
-        } catch (IOException e) {
-            throw new HttpProblem(Status.BAD_REQUEST_400, "could not read the request body");
-        }
-    }
 
-    private static HttpProblem tooLarge() {
-        return new HttpProblem(Status.REQUEST_ENTITY_TOO_LARGE_413, "request body is larger than 1 MiB");
-    }
 }

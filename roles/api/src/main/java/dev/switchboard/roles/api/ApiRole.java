@@ -40,7 +40,8 @@ import java.util.logging.Logger;
  * Never: start a thread, executor or timer; execute a job.
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
- * enqueue), the use cases, the HTTP services (webhooks, job API, health, metrics), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
+ * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, health,
+ * metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiRole.class.getName());
