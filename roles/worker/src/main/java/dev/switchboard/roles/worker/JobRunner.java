@@ -241,7 +241,8 @@ public final class JobRunner {
 
     private boolean settle(Running r, Settlement settlement, String outcome, String tags) {
         if (settlement == Settlement.APPLIED) {
-            LOG.info("job " + outcome + " " + tags);
+            // Failures (retried or final) are warnings: an operator filtering on WARN sees them.
+            LOG.log(outcome.startsWith("failed") ? Level.WARNING : Level.INFO, "job " + outcome + " " + tags);
             return true;
         }
         LOG.warning("job " + outcome + " but its lease was lost; outcome discarded " + tags);
