@@ -27,7 +27,15 @@ public final class DedupeKeys {
      * messages can never be folded into one job.
      */
     public static String whatsAppMessage(String businessId, String remoteJid, String messageId) {
-        return "webhook:baileys:" + businessId + ":" + remoteJid + ":" + messageId;
+        return "webhook:baileys:" + part(businessId) + ":" + part(remoteJid) + ":" + part(messageId);
+    }
+
+    /**
+     * Escapes ':' (and '%') in a free-text part, so that parts cannot run into each other:
+     * business "a:b" with chat "c" must not meet business "a" with chat "b:c".
+     */
+    static String part(String value) {
+        return value.replace("%", "%25").replace(":", "%3A");
     }
 
     /**
@@ -35,7 +43,7 @@ public final class DedupeKeys {
      * client's, and two businesses' ids must never fold into one job.
      */
     public static String pushNotification(String businessId, String notificationId) {
-        return "push:notification:" + businessId + ":" + notificationId;
+        return "push:notification:" + part(businessId) + ":" + part(notificationId);
     }
 
     /**

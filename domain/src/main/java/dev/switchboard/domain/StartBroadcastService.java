@@ -32,7 +32,7 @@ public final class StartBroadcastService implements StartBroadcastUseCase {
     @Override
     public BroadcastStarted start(StartBroadcastCommand command) {
         String runId = command.runId().orElseGet(newRunId);
-        String dedupeKey = "broadcast:" + command.businessId() + ":" + runId;
+        String dedupeKey = "broadcast:" + DedupeKeys.part(command.businessId()) + ":" + runId;
         Map<String, Object> kwargs = new LinkedHashMap<>();
         kwargs.put("business_id", command.businessId());
         kwargs.put("run_id", runId);

@@ -18,4 +18,7 @@ public interface JobMaintenance {
 
     /** Moves scheduled jobs (retries with a delay) that are due onto their queues. */
     int promoteDueJobs(List<String> queues);
+
+    /** Drops finished, failed and canceled registry entries past their retention (bounded memory). */
+    int pruneRegistries(List<String> queues);
 }

@@ -9,8 +9,12 @@ public interface WorkerRegistry {
     /** Registers a worker (birth). */
     void register(String workerName, List<String> queues, long pid, String hostname);
 
-    /** Refreshes the registration; {@code currentJob} empty means idle. */
-    void heartbeat(String workerName, Optional<String> currentJob);
+    /**
+     * Refreshes the registration; {@code currentJob} empty means idle.
+     *
+     * @return false when the registration is gone (expired, or the store restarted): register again
+     */
+    boolean heartbeat(String workerName, Optional<String> currentJob);
 
     /** Counts one finished attempt ({@code succeeded} or failed) and its working time. */
     void recordOutcome(String workerName, boolean succeeded, double workingSeconds);

@@ -98,8 +98,13 @@ public final class SwitchboardMetrics {
         }
     }
 
+    private static final java.util.Set<String> METHODS = java.util.Set.of("GET", "POST", "PUT", "DELETE", "PATCH",
+            "HEAD", "OPTIONS");
+
     void observe(String method, String path, int status, double seconds) {
-        requests.labelValues(method, route(path), Integer.toString(status)).observe(seconds);
+        // Every label value comes from a fixed set: clients cannot create series.
+        requests.labelValues(METHODS.contains(method) ? method : "other", route(path), Integer.toString(status))
+                .observe(seconds);
     }
 
     PrometheusRegistry registry() {
@@ -109,8 +114,9 @@ public final class SwitchboardMetrics {
     /** A bounded set of route labels: ids in paths become {id}; unknown paths are "other". */
     static String route(String path) {
         if (JOB_OF_ROUTE.containsKey(path) || path.equals("/health") || path.equals("/metrics")
-                || path.equals("/api/jobs") || path.equals("/api/jobs/health") || path.startsWith("/webhook/twilio/")
-                && path.length() < 40 || path.equals("/dashboard")) {
+                || path.equals("/api/jobs") || path.equals("/api/jobs/health") || path.equals("/webhook/twilio/voice")
+                || path.equals("/webhook/twilio/status") || path.equals("/webhook/twilio/recording")
+                || path.equals("/dashboard")) {
             return path;
         }
         if (path.startsWith("/api/jobs/")) {

@@ -24,6 +24,9 @@ import java.util.UUID;
  * waits on wake-up tokens (a dedicated connection) instead of polling.
  */
 public final class RedisJobClaims implements JobClaims {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(RedisJobClaims.class.getName());
+    /** What python-rq's timeout -1 ("infinite") becomes. */
+    static final Duration NO_TIMEOUT = Duration.ofDays(365);
     private final RedisConnections redis;
     private final RedisScripts scripts;
     private final Clock clock;
@@ -59,12 +62,21 @@ public final class RedisJobClaims implements JobClaims {
             for (int i = 0; i + 1 < flat.size(); i += 2) {
                 hash.put(RqFormat.text((byte[]) flat.get(i)), (byte[]) flat.get(i + 1));
             }
-            RqFormat.JobData data = RqFormat.decodeData(hash.get("data"));
-            jobs.add(new ClaimedJob(id, data.jobName(), queue, data.kwargs(),
-                    textOr(hash, "business_id", ""), textOr(hash, "trace_id", ""),
-                    Optional.ofNullable(RqFormat.text(hash.get("run_id"))), textOr(hash, "lease_token", ""),
-                    Integer.parseInt(textOr(hash, "attempts", "1")),
-                    Duration.ofSeconds(Long.parseLong(textOr(hash, "timeout", "180")))));
+            String token = textOr(hash, "lease_token", "");
+            try {
+                RqFormat.JobData data = RqFormat.decodeData(hash.get("data"));
+                jobs.add(new ClaimedJob(id, data.jobName(), queue, data.kwargs(),
+                        textOr(hash, "business_id", ""), textOr(hash, "trace_id", ""),
+                        Optional.ofNullable(RqFormat.text(hash.get("run_id"))), token,
+                        Integer.parseInt(textOr(hash, "attempts", "1")), timeout(textOr(hash, "timeout", "180"))));
+            } catch (RuntimeException e) {
+                // One undecodable job (a foreign producer, a pickled payload) must not strand the
+                // rest of the batch: fail it now, with its own token, and hand out the others.
+                ClaimedJob broken = new ClaimedJob(id, "unknown", queue, Map.of(), textOr(hash, "business_id", ""),
+                        textOr(hash, "trace_id", ""), Optional.empty(), token, 1, Duration.ofSeconds(1));
+                LOG.warning("claimed job " + id + " cannot be read; failing it: " + e.getMessage());
+                fail(broken, "undecodable job: " + e.getMessage(), "");
+            }
         }
         return jobs;
     }
@@ -93,10 +105,11 @@ public final class RedisJobClaims implements JobClaims {
         Instant now = clock.instant();
         byte[] excInfo = RqFormat.deflate((stackTrace == null || stackTrace.isEmpty() ? error : stackTrace)
                 .getBytes(StandardCharsets.UTF_8));
-        Long code = RedisFailures.guard("fail", () -> scripts.run("fail-7", ScriptOutputType.INTEGER,
+        Long code = RedisFailures.guard("fail", () -> scripts.run("fail-8", ScriptOutputType.INTEGER,
                 new String[] {RedisKeys.job(job.id()), RedisKeys.started(job.queue()),
                         RedisKeys.failed(job.queue()), RedisKeys.scheduled(job.queue()),
-                        RedisKeys.results(job.id()), RedisKeys.queue(job.queue()), RedisKeys.wake(job.queue())},
+                        RedisKeys.results(job.id()), RedisKeys.queue(job.queue()), RedisKeys.wake(job.queue()),
+                        RedisKeys.canceled(job.queue())},
                 RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()), RqFormat.utf8(RqFormat.score(now)),
                 RqFormat.utf8(RqFormat.timestamp(now)),
                 RqFormat.utf8(Base64.getEncoder().encodeToString(excInfo)), excInfo,
@@ -106,12 +119,13 @@ public final class RedisJobClaims implements JobClaims {
 
     @Override
     public Settlement release(ClaimedJob job) {
-        Long code = RedisFailures.guard("release", () -> scripts.run("release-4", ScriptOutputType.INTEGER,
+        Instant now = clock.instant();
+        Long code = RedisFailures.guard("release", () -> scripts.run("release-5", ScriptOutputType.INTEGER,
                 new String[] {RedisKeys.job(job.id()), RedisKeys.started(job.queue()),
-                        RedisKeys.queue(job.queue()), RedisKeys.wake(job.queue())},
+                        RedisKeys.queue(job.queue()), RedisKeys.wake(job.queue()), RedisKeys.canceled(job.queue())},
                 RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()),
-                RqFormat.utf8(RqFormat.timestamp(clock.instant())),
-                RqFormat.utf8(Integer.toString(RedisJobQueue.MAX_WAKE_TOKENS))));
+                RqFormat.utf8(RqFormat.timestamp(now)),
+                RqFormat.utf8(Integer.toString(RedisJobQueue.MAX_WAKE_TOKENS)), RqFormat.utf8(RqFormat.score(now))));
         return settlement(code);
     }
 
@@ -148,6 +162,16 @@ public final class RedisJobClaims implements JobClaims {
                 RqFormat.utf8(job.id()), RqFormat.utf8(job.leaseToken()), RqFormat.utf8(RqFormat.score(now)),
                 RqFormat.utf8(RqFormat.timestamp(now))));
         return settlement(code);
+    }
+
+    /** python-rq's timeout in seconds; -1 (or any non-positive value) means no timeout. */
+    private static Duration timeout(String seconds) {
+        try {
+            long value = Long.parseLong(seconds.trim());
+            return value > 0 ? Duration.ofSeconds(value) : NO_TIMEOUT;
+        } catch (NumberFormatException e) {
+            return Duration.ofSeconds(180);
+        }
     }
 
     private static Settlement settlement(Long code) {

@@ -53,6 +53,24 @@ public final class RedisJobMaintenance implements JobMaintenance {
         return (int) (recovered + failed + canceled);
     }
 
+    /** Canceled entries have no expiry score of their own (python-rq scores them by cancel time). */
+    static final long CANCELED_RETENTION_SECONDS = 7 * 86_400;
+
+    @Override
+    public int pruneRegistries(List<String> queues) {
+        String[] keys = new String[queues.size() * 3];
+        for (int i = 0; i < queues.size(); i++) {
+            String q = queues.get(i);
+            keys[3 * i] = RedisKeys.finished(q);
+            keys[3 * i + 1] = RedisKeys.failed(q);
+            keys[3 * i + 2] = RedisKeys.canceled(q);
+        }
+        Long removed = RedisFailures.guard("prune registries", () -> scripts.run("pruneRegistries",
+                ScriptOutputType.INTEGER, keys, RqFormat.utf8(RqFormat.score(clock.instant())),
+                RqFormat.utf8(Long.toString(CANCELED_RETENTION_SECONDS))));
+        return removed == null ? 0 : removed.intValue();
+    }
+
     @Override
     public int promoteDueJobs(List<String> queues) {
         String[] keys = new String[queues.size() * 3];

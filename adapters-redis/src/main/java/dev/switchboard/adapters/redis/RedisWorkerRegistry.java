@@ -48,10 +48,13 @@ public final class RedisWorkerRegistry implements WorkerRegistry {
     }
 
     @Override
-    public void heartbeat(String workerName, Optional<String> currentJob) {
+    public boolean heartbeat(String workerName, Optional<String> currentJob) {
         String key = RedisKeys.worker(workerName);
-        RedisFailures.guard("worker heartbeat", () -> {
+        return RedisFailures.guard("worker heartbeat", () -> {
             var commands = redis.commands();
+            if (commands.hexists(key, "birth") == Boolean.FALSE) {
+                return false;
+            }
             commands.hset(key, java.util.Map.of(
                     "last_heartbeat", RqFormat.utf8(RqFormat.timestamp(clock.instant())),
                     "state", RqFormat.utf8(currentJob.isPresent() ? "busy" : "idle"),

@@ -212,4 +212,72 @@ class RedisJobQueueTest {
         claims.awaitWork(List.of("default"), Duration.ofSeconds(2));
         assertTrue(System.nanoTime() - start < 1_000_000_000L, "a queued job wakes the waiter");
     }
+
+    @Test
+    void releaseAndFailHonourARequestedCancel() {
+        RedisJobAdministration admin = new RedisJobAdministration(connections, Clock.systemUTC());
+        String released = queue.enqueue(job("b")).jobId();
+        ClaimedJob first = claims.claim("w", List.of("default"), Duration.ofSeconds(30)).orElseThrow();
+        admin.cancel(dev.switchboard.ports.BusinessScope.of("b"), released);
+        claims.release(first);
+        assertEquals("canceled", redis.commands().hget("rq:job:" + released, "status"));
+        assertEquals(0L, redis.commands().llen("rq:queue:default"), "a canceled job is not handed out again");
+
+        String retried = queue.enqueue(job("b").withRetry(RetryPolicy.of(3, Duration.ZERO))).jobId();
+        ClaimedJob second = claims.claim("w", List.of("default"), Duration.ofSeconds(30)).orElseThrow();
+        admin.cancel(dev.switchboard.ports.BusinessScope.of("b"), retried);
+        claims.fail(second, "boom", "trace");
+        assertEquals("canceled", redis.commands().hget("rq:job:" + retried, "status"));
+        assertEquals(0L, redis.commands().llen("rq:queue:default"), "no retry after a cancel");
+    }
+
+    @Test
+    void jobMovedOutOfTheStartedRegistryCannotBeSettled() {
+        String id = queue.enqueue(job("b")).jobId();
+        ClaimedJob claimed = claims.claim("w", List.of("default"), Duration.ofSeconds(30)).orElseThrow();
+        // python-rq's own cleanup (rq info) moves an expired started entry to failed, leaving our token.
+        redis.commands().zrem("rq:wip:default", id);
+        redis.commands().zadd("rq:failed:default", 1e12, id);
+
+        assertEquals(Settlement.LEASE_LOST, claims.complete(claimed, null));
+        assertEquals(dev.switchboard.ports.Heartbeat.LEASE_LOST, claims.heartbeat(claimed, Duration.ofSeconds(30)));
+        assertEquals(0L, redis.commands().zcard("rq:finished:default"));
+    }
+
+    @Test
+    void claimSkipsIdsWhoseJobIsNotQueued() {
+        String id = queue.enqueue(job("b")).jobId();
+        claims.claim("w1", List.of("default"), Duration.ofSeconds(30)).orElseThrow();
+        redis.commands().rpush("rq:queue:default", id); // a second entry of a running job
+
+        assertTrue(claims.claim("w2", List.of("default"), Duration.ofSeconds(30)).isEmpty());
+        assertEquals(0L, redis.commands().llen("rq:queue:default"));
+    }
+
+    @Test
+    void undecodableJobIsFailedWithoutStrandingTheRestOfTheBatch() {
+        redis.commands().hset("rq:job:broken-1", Map.of("status", "queued", "origin", "default", "data", "not json",
+                "business_id", "b", "failure_ttl", "600"));
+        redis.commands().rpush("rq:queue:default", "broken-1");
+        String good = queue.enqueue(job("b")).jobId();
+
+        List<ClaimedJob> jobs = claims.claim("w", List.of("default"), Duration.ofSeconds(30), 5);
+
+        assertEquals(List.of(good), jobs.stream().map(ClaimedJob::id).toList());
+        assertEquals("failed", redis.commands().hget("rq:job:broken-1", "status"));
+        assertEquals(0L, redis.commands().zscore("rq:wip:default", "broken-1") == null ? 0L : 1L);
+    }
+
+    @Test
+    void expiredRegistryEntriesArePruned() {
+        redis.commands().zadd("rq:finished:default", 1.0, "old-finished");
+        redis.commands().zadd("rq:failed:default", 1.0, "old-failed");
+        redis.commands().zadd("rq:canceled:default", 1.0, "old-canceled");
+        redis.commands().zadd("rq:finished:default", 4e12, "fresh");
+
+        int removed = new RedisJobMaintenance(connections, Clock.systemUTC()).pruneRegistries(List.of("default"));
+
+        assertEquals(3, removed);
+        assertEquals(List.of("fresh"), redis.commands().zrange("rq:finished:default", 0, -1));
+    }
 }

@@ -15,6 +15,11 @@
 if redis.call('HGET', KEYS[1], 'lease_token') ~= ARGV[2] then
   return -1
 end
+-- Also in the started registry: python-rq's own cleanup (`rq info`) may have moved an expired entry
+-- out without touching our token; such a job is no longer ours either.
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  return -1
+end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[1], 'lease_token')
 redis.call('HSET', KEYS[1], 'status', 'canceled', 'ended_at', ARGV[4])

@@ -18,7 +18,7 @@
 
   Returns {} when every queue is empty, else {queue index (1-based), job id, HGETALL of the job,
   ...} for each job claimed, in claim order.
-  Ids whose job hash is gone (expired or deleted) are skipped, as python-rq does.
+  Ids whose job hash is gone (expired or deleted), or whose job is not queued, are skipped.
 ]]
 local deadline = tonumber(ARGV[2]) + tonumber(ARGV[3])
 local wanted = tonumber(ARGV[7])
@@ -32,7 +32,10 @@ for i = 1, #KEYS / 3 do
       break
     end
     local job = ARGV[1] .. id
-    if redis.call('EXISTS', job) == 1 then
+    local status = redis.call('HGET', job, 'status')
+    -- Only queued jobs are claimed: an id can be in a queue twice (python-rq's own cleanup
+    -- requeues with RPUSH) or belong to a job that is running or done; such entries are dropped.
+    if status == 'queued' or (status == false and redis.call('EXISTS', job) == 1) then
       count = count + 1
       redis.call('ZADD', wip, deadline, id)
       redis.call('HSET', job, 'status', 'started', 'started_at', ARGV[6], 'last_heartbeat', ARGV[6],

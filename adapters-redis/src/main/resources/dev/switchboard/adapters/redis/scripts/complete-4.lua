@@ -18,6 +18,11 @@
 if redis.call('HGET', KEYS[1], 'lease_token') ~= ARGV[2] then
   return -1
 end
+-- Also in the started registry: python-rq's own cleanup (`rq info`) may have moved an expired entry
+-- out without touching our token; such a job is no longer ours either.
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
+  return -1
+end
 local ttl = tonumber(redis.call('HGET', KEYS[1], 'result_ttl') or '500')
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[1], 'lease_token')

@@ -41,8 +41,9 @@ public final class Logs {
         root.addHandler(handler);
         root.setLevel(level);
         ShutdownSafeLogManager.markConfigured();
-        // Library chatter stays at INFO+ unless asked for TRACE.
-        if (level.intValue() < Level.INFO.intValue() && level != Level.FINEST) {
+        // Library chatter stays at INFO+ at any level: their wire-level logs could print headers
+        // such as Authorization or X-Internal-Secret.
+        if (level.intValue() < Level.INFO.intValue()) {
             Logger.getLogger("io.netty").setLevel(Level.INFO);
             Logger.getLogger("io.lettuce").setLevel(Level.INFO);
             Logger.getLogger("io.helidon").setLevel(Level.INFO);

@@ -95,6 +95,16 @@ public record RoleConfig(
         }
         int maxLeaseExpiries = integer(env, "WORKER_MAX_LEASE_EXPIRIES", 3, 1, 1_000_000, problems);
         List<ApiToken> apiTokens = apiTokens(env.get("API_TOKENS"), problems);
+        // One token, one scope: a token shared by two businesses (or with the admin) would act
+        // in whichever scope happens to match first.
+        Set<String> distinctTokens = new java.util.HashSet<>();
+        apiTokens.forEach(t -> distinctTokens.add(t.token()));
+        if (distinctTokens.size() < apiTokens.size()) {
+            problems.add("API_TOKENS gives the same token to two businesses");
+        }
+        if (env.get("ADMIN_TOKEN") != null && !env.get("ADMIN_TOKEN").isBlank() && distinctTokens.contains(env.get("ADMIN_TOKEN"))) {
+            problems.add("ADMIN_TOKEN must differ from every business token");
+        }
         Duration schedulerTick = Duration.ofSeconds(15);
         try {
             schedulerTick = Durations.parse("SCHEDULER_TICK", env.getOrDefault("SCHEDULER_TICK", "15s"));

@@ -176,18 +176,24 @@ public final class JobRunner {
         }
     }
 
+    /**
+     * Running attempts are keyed by lease token, not job id: a timed-out or lease-lost attempt may
+     * still be unwinding when the same job's next attempt starts on this worker.
+     */
     private void startJob(ClaimedJob job) {
+        Running[] self = new Running[1];
         Thread thread = Thread.ofVirtual().name("sb-job-" + job.id()).unstarted(() ->
                 TraceContext.with(job.traceId(), job.businessId(), () -> {
-                    runAndSettle(job);
+                    runAndSettle(self[0]);
                     return null;
                 }));
-        running.put(job.id(), new Running(job, thread));
+        self[0] = new Running(job, thread);
+        running.put(job.leaseToken(), self[0]);
         thread.start();
     }
 
-    private void runAndSettle(ClaimedJob job) {
-        Running r = running.get(job.id());
+    private void runAndSettle(Running r) {
+        ClaimedJob job = r.job;
         String tags = tags(job);
         boolean succeeded = false;
         try {
@@ -209,17 +215,17 @@ public final class JobRunner {
                 }));
             } catch (JobCancelledException e) {
                 r.cancelRequested = true;
-                settle(r, claims.canceled(job), "canceled", tags);
+                settle(r, uninterrupted(() -> claims.canceled(job)), "canceled", tags);
                 return;
             } catch (Exception e) {
                 if (r.timedOut || r.leaseLost || r.released) {
                     return; // the supervisor or stop() already settled or released it
                 }
                 if (r.cancelRequested) {
-                    settle(r, claims.canceled(job), "canceled", tags);
+                    settle(r, uninterrupted(() -> claims.canceled(job)), "canceled", tags);
                     return;
                 }
-                settle(r, claims.fail(job, e.toString(), stackTrace(e)), "failed: " + e, tags);
+                settle(r, uninterrupted(() -> claims.fail(job, e.toString(), stackTrace(e))), "failed: " + e, tags);
                 return;
             }
             if (r.timedOut || r.released) {
@@ -233,9 +239,24 @@ public final class JobRunner {
         } catch (RuntimeException e) {
             LOG.log(Level.SEVERE, "job outcome not recorded " + tags, e);
         } finally {
-            running.remove(job.id());
+            running.remove(job.leaseToken(), r);
             slots.release();
             recordOutcome(succeeded, r);
+        }
+    }
+
+    /**
+     * Clears a pending interrupt (a cancel or lease-lost interrupt the handler re-asserted) before
+     * the settling Redis call, which would otherwise fail at once.
+     */
+    private static <T> T uninterrupted(java.util.function.Supplier<T> call) {
+        boolean interrupted = Thread.interrupted();
+        try {
+            return call.get();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -273,12 +294,17 @@ public final class JobRunner {
                     }
                 }
                 if (now - nextRegistration >= 0) {
-                    registry.heartbeat(settings.workerName(), running.keySet().stream().findFirst());
+                    if (!registry.heartbeat(settings.workerName(), running.values().stream().map(r -> r.job.id()).findFirst())) {
+                        // The registration expired or Redis restarted: be born again, or rq info loses us.
+                        registry.register(settings.workerName(), settings.queues(), ProcessHandle.current().pid(),
+                                System.getenv().getOrDefault("HOSTNAME", "localhost"));
+                    }
                     nextRegistration = now + MAINTENANCE_EVERY.toNanos();
                 }
                 if (now - nextMaintenance >= 0 && !stopping) {
                     maintenance.recoverExpiredLeases(settings.queues(), settings.maxLeaseExpiries());
                     maintenance.promoteDueJobs(settings.queues());
+                    maintenance.pruneRegistries(settings.queues());
                     nextMaintenance = now + MAINTENANCE_EVERY.toNanos();
                 }
             } catch (JobStoreUnavailableException e) {

@@ -10,6 +10,7 @@
   KEYS[5] rq:results:<id>       STREAM of results
   KEYS[6] rq:queue:<q>          LIST of waiting job ids
   KEYS[7] switchboard:wake:<q>  LIST of wake-up tokens
+  KEYS[8] rq:canceled:<q>       ZSET canceled registry
 
   ARGV[1] job id
   ARGV[2] lease token
@@ -22,15 +23,27 @@
   Returns  1 failed for good (in the failed registry)
            2 retry scheduled (in the scheduled registry)
            3 retry queued at once (interval 0)
+           4 canceled (a cancel was requested: no retry)
           -1 lease lost
 ]]
 if redis.call('HGET', KEYS[1], 'lease_token') ~= ARGV[2] then
+  return -1
+end
+-- Also in the started registry: python-rq's own cleanup (`rq info`) may have moved an expired entry
+-- out without touching our token; such a job is no longer ours either.
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then
   return -1
 end
 local now = tonumber(ARGV[3])
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HDEL', KEYS[1], 'lease_token')
 redis.call('HSET', KEYS[1], 'exc_info', ARGV[6])
+if redis.call('HGET', KEYS[1], 'cancel_requested') == '1' then
+  redis.call('HSET', KEYS[1], 'status', 'canceled', 'ended_at', ARGV[4])
+  redis.call('ZADD', KEYS[8], now, ARGV[1])
+  redis.call('EXPIRE', KEYS[1], tonumber(redis.call('HGET', KEYS[1], 'failure_ttl') or '604800'))
+  return 4
+end
 local left = tonumber(redis.call('HGET', KEYS[1], 'retries_left') or '0')
 if left > 0 then
   local intervals = cjson.decode(redis.call('HGET', KEYS[1], 'retry_intervals') or '[]')
