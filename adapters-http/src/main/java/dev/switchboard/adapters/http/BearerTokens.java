@@ -5,9 +5,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +26,8 @@ public final class BearerTokens {
      * @param adminToken     the operators' token, if any
      */
     public BearerTokens(Map<String, String> businessTokens, Optional<String> adminToken) {
-        businessTokens.forEach((business, token) -> entries.add(new Entry(sha256(token), BusinessScope.of(business))));
-        adminToken.ifPresent(token -> entries.add(new Entry(sha256(token), BusinessScope.all())));
+        businessTokens.forEach((business, token) -> entries.add(new Entry(SharedSecret.sha256(token), BusinessScope.of(business))));
+        adminToken.ifPresent(token -> entries.add(new Entry(SharedSecret.sha256(token), BusinessScope.all())));
     }
 
     /** The scope of the request's bearer token; 401 when it has none or an unknown one. */
@@ -38,7 +36,7 @@ public final class BearerTokens {
         if (header.isEmpty() || !header.get().regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new HttpProblem(Status.UNAUTHORIZED_401, "missing bearer token (Authorization: Bearer ...)");
         }
-        byte[] presented = sha256(header.get().substring(7).trim());
+        byte[] presented = SharedSecret.sha256(header.get().substring(7).trim());
         BusinessScope match = null;
         for (Entry entry : entries) {
             if (MessageDigest.isEqual(entry.digest(), presented) && match == null) {
@@ -52,13 +50,6 @@ public final class BearerTokens {
         return match;
     }
 
-    private static byte[] sha256(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
-    }
 
     @Override
     public String toString() {

@@ -27,7 +27,8 @@ final class SharedSecret {
         return MessageDigest.isEqual(digest.get(), sha256(presented.get()));
     }
 
-    private static byte[] sha256(String value) {
+    /** The SHA-256 digest of a secret's UTF-8 bytes: what secrets are kept and compared as. */
+    static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

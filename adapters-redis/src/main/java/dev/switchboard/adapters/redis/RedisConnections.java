@@ -31,11 +31,14 @@ public final class RedisConnections implements AutoCloseable {
     private final RedisURI uri;
     private final StatefulRedisConnection<String, byte[]> shared;
     private volatile StatefulRedisConnection<String, byte[]> blocking;
+    /** One script cache per process: every adapter shares the loaded SHAs. */
+    private final RedisScripts scripts;
 
     private RedisConnections(RedisClient client, RedisURI uri, StatefulRedisConnection<String, byte[]> shared) {
         this.client = client;
         this.uri = uri;
         this.shared = shared;
+        this.scripts = new RedisScripts(shared.sync());
     }
 
     /**
@@ -78,6 +81,10 @@ public final class RedisConnections implements AutoCloseable {
             return "sentinel master '" + uri.getSentinelMasterId() + "'";
         }
         return uri.getHost() + ":" + uri.getPort();
+    }
+
+    RedisScripts scripts() {
+        return scripts;
     }
 
     RedisCommands<String, byte[]> commands() {

@@ -28,7 +28,7 @@ public final class RedisConversationHistory implements ConversationHistory {
 
     public RedisConversationHistory(RedisConnections redis, Clock clock) {
         this.redis = redis;
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

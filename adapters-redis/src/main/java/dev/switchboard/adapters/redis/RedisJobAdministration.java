@@ -21,7 +21,7 @@ public final class RedisJobAdministration implements JobAdministration {
 
     public RedisJobAdministration(RedisConnections redis, Clock clock) {
         this.redis = redis;
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

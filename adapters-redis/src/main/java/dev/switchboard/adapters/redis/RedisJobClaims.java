@@ -33,18 +33,13 @@ public final class RedisJobClaims implements JobClaims {
 
     public RedisJobClaims(RedisConnections redis, Clock clock) {
         this.redis = redis;
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public List<ClaimedJob> claim(String workerName, List<String> queues, Duration lease, int max) {
-        String[] keys = new String[queues.size() * 3];
-        for (int i = 0; i < queues.size(); i++) {
-            keys[3 * i] = RedisKeys.queue(queues.get(i));
-            keys[3 * i + 1] = RedisKeys.started(queues.get(i));
-            keys[3 * i + 2] = RedisKeys.wake(queues.get(i));
-        }
+        String[] keys = RedisKeys.perQueue(queues, RedisKeys::queue, RedisKeys::started, RedisKeys::wake);
         Instant now = clock.instant();
         String tokenPrefix = UUID.randomUUID().toString();
         List<Object> reply = RedisFailures.guard("claim", () -> scripts.run("claim", ScriptOutputType.MULTI, keys,

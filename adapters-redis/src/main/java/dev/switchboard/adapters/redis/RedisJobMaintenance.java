@@ -22,21 +22,14 @@ public final class RedisJobMaintenance implements JobMaintenance {
     private final Clock clock;
 
     public RedisJobMaintenance(RedisConnections redis, Clock clock) {
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public int recoverExpiredLeases(List<String> queues, int maxLeaseExpiries) {
-        String[] keys = new String[queues.size() * 5];
-        for (int i = 0; i < queues.size(); i++) {
-            String q = queues.get(i);
-            keys[5 * i] = RedisKeys.started(q);
-            keys[5 * i + 1] = RedisKeys.queue(q);
-            keys[5 * i + 2] = RedisKeys.wake(q);
-            keys[5 * i + 3] = RedisKeys.failed(q);
-            keys[5 * i + 4] = RedisKeys.canceled(q);
-        }
+        String[] keys = RedisKeys.perQueue(queues, RedisKeys::started, RedisKeys::queue, RedisKeys::wake,
+                RedisKeys::failed, RedisKeys::canceled);
         Instant now = clock.instant();
         List<Long> counts = RedisFailures.guard("recover expired leases", () -> scripts.run("recoverExpired",
                 ScriptOutputType.MULTI, keys, RqFormat.utf8(RedisKeys.JOB_PREFIX), RqFormat.utf8(RqFormat.score(now)),
@@ -58,13 +51,7 @@ public final class RedisJobMaintenance implements JobMaintenance {
 
     @Override
     public int pruneRegistries(List<String> queues) {
-        String[] keys = new String[queues.size() * 3];
-        for (int i = 0; i < queues.size(); i++) {
-            String q = queues.get(i);
-            keys[3 * i] = RedisKeys.finished(q);
-            keys[3 * i + 1] = RedisKeys.failed(q);
-            keys[3 * i + 2] = RedisKeys.canceled(q);
-        }
+        String[] keys = RedisKeys.perQueue(queues, RedisKeys::finished, RedisKeys::failed, RedisKeys::canceled);
         Long removed = RedisFailures.guard("prune registries", () -> scripts.run("pruneRegistries",
                 ScriptOutputType.INTEGER, keys, RqFormat.utf8(RqFormat.score(clock.instant())),
                 RqFormat.utf8(Long.toString(CANCELED_RETENTION_SECONDS))));
@@ -73,13 +60,7 @@ public final class RedisJobMaintenance implements JobMaintenance {
 
     @Override
     public int promoteDueJobs(List<String> queues) {
-        String[] keys = new String[queues.size() * 3];
-        for (int i = 0; i < queues.size(); i++) {
-            String q = queues.get(i);
-            keys[3 * i] = RedisKeys.scheduled(q);
-            keys[3 * i + 1] = RedisKeys.queue(q);
-            keys[3 * i + 2] = RedisKeys.wake(q);
-        }
+        String[] keys = RedisKeys.perQueue(queues, RedisKeys::scheduled, RedisKeys::queue, RedisKeys::wake);
         Instant now = clock.instant();
         Long promoted = RedisFailures.guard("promote due jobs", () -> scripts.run("promoteDue",
                 ScriptOutputType.INTEGER, keys, RqFormat.utf8(RedisKeys.JOB_PREFIX), RqFormat.utf8(RqFormat.score(now)),

@@ -29,7 +29,7 @@ public final class RedisJobQueue implements JobQueue {
     private final Clock clock;
 
     public RedisJobQueue(RedisConnections redis, Clock clock) {
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

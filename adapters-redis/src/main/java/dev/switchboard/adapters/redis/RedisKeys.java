@@ -1,5 +1,8 @@
 package dev.switchboard.adapters.redis;
 
+import java.util.List;
+import java.util.function.Function;
+
 /**
  * Every Redis key Switchboard reads or writes. python-rq's layout (shared/specs/rq-data-model.md)
  * for jobs, queues and registries, so rq's own tools and {@code redis-cli LLEN rq:queue:default}
@@ -77,6 +80,22 @@ public final class RedisKeys {
 
     public static String conversationMessages(String businessId, String contact) {
         return conversation(businessId, contact) + ":messages";
+    }
+
+    /**
+     * The keys of a multi-queue script: for each queue in order, one key of each kind, e.g.
+     * {@code perQueue(queues, RedisKeys::queue, RedisKeys::started)} gives queue1, started1, queue2, ...
+     */
+    @SafeVarargs
+    static String[] perQueue(List<String> queues, Function<String, String>... kinds) {
+        String[] keys = new String[queues.size() * kinds.length];
+        int k = 0;
+        for (String queue : queues) {
+            for (Function<String, String> kind : kinds) {
+                keys[k++] = kind.apply(queue);
+            }
+        }
+        return keys;
     }
 
     /** Escapes ':' (and '%') so that free-text parts cannot run into each other. */

@@ -19,7 +19,7 @@ public final class RedisLeaseLock implements LeaseLock {
     private final String key;
 
     RedisLeaseLock(RedisConnections redis, String key) {
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
         this.key = Objects.requireNonNull(key, "key");
     }
 

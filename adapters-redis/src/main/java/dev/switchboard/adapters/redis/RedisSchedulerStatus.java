@@ -15,7 +15,7 @@ public final class RedisSchedulerStatus implements SchedulerStatus {
     private final RedisScripts scripts;
 
     public RedisSchedulerStatus(RedisConnections redis) {
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
     }
 
     @Override

@@ -23,7 +23,7 @@ public final class RedisSchedulerTicks implements SchedulerTicks {
 
     public RedisSchedulerTicks(RedisConnections redis) {
         this.redis = redis;
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
     }
 
     @Override

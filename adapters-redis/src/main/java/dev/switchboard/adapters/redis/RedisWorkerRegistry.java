@@ -25,7 +25,7 @@ public final class RedisWorkerRegistry implements WorkerRegistry {
 
     public RedisWorkerRegistry(RedisConnections redis, Clock clock) {
         this.redis = redis;
-        this.scripts = new RedisScripts(redis.commands());
+        this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 

@@ -1,24 +1,14 @@
 package dev.switchboard.adapters.redis;
 
 import dev.switchboard.testsupport.RedisFixture;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/** {@link JobAdministrationContract} against the Redis adapter on a real Redis. */
 class RedisJobAdministrationContractTest extends JobAdministrationContract {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
-    private RedisJobPorts ports;
-
-    @BeforeEach
-    void connect() {
-        ports = new RedisJobPorts(redis);
-    }
-
-    @AfterEach
-    void close() {
-        ports.close();
-    }
+    @RegisterExtension
+    final RedisJobPorts ports = new RedisJobPorts(redis);
 
     @Override
     JobPortsFixture ports() {

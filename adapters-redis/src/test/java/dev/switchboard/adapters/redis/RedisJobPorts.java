@@ -6,16 +6,33 @@ import dev.switchboard.ports.JobInspection;
 import dev.switchboard.ports.JobMaintenance;
 import dev.switchboard.ports.JobQueue;
 import dev.switchboard.testsupport.RedisFixture;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.time.Clock;
 
-/** The Redis implementations of the job ports, on a fixture's Redis. */
-final class RedisJobPorts implements JobPortsFixture, AutoCloseable {
-    private final RedisConnections connections;
+/**
+ * The Redis implementations of the job ports, on a fixture's Redis, connected for each test:
+ * {@code @RegisterExtension final RedisJobPorts ports = new RedisJobPorts(redis);}.
+ */
+final class RedisJobPorts implements JobPortsFixture, BeforeEachCallback, AfterEachCallback {
+    private final RedisFixture redis;
     private final Clock clock = Clock.systemUTC();
+    private RedisConnections connections;
 
     RedisJobPorts(RedisFixture redis) {
+        this.redis = redis;
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
         connections = RedisConnections.connect(redis.url());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        connections.close();
     }
 
     @Override
@@ -41,10 +58,5 @@ final class RedisJobPorts implements JobPortsFixture, AutoCloseable {
     @Override
     public JobAdministration administration() {
         return new RedisJobAdministration(connections, clock);
-    }
-
-    @Override
-    public void close() {
-        connections.close();
     }
 }
