@@ -1,8 +1,8 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.ConversationHistory;
-import dev.switchboard.ports.JobHandler;
-import dev.switchboard.ports.JobHandlers;
+import dev.switchboard.ports.out.ConversationHistory;
+import dev.switchboard.ports.in.JobHandler;
+import dev.switchboard.ports.in.JobHandlers;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.RetryPolicy;
+import dev.switchboard.ports.out.RetryPolicy;
 
 import java.util.Map;
 import java.util.Objects;

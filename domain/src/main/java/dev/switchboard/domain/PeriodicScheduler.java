@@ -1,10 +1,10 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.LeaseAttempt;
-import dev.switchboard.ports.LeaseLock;
-import dev.switchboard.ports.SchedulerTicks;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.LeaseAttempt;
+import dev.switchboard.ports.out.LeaseLock;
+import dev.switchboard.ports.out.SchedulerTicks;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -112,7 +112,7 @@ public final class PeriodicScheduler {
     /**
      * Runs one cycle.
      *
-     * @throws dev.switchboard.ports.JobStoreUnavailableException when the store cannot be reached;
+     * @throws dev.switchboard.ports.out.JobStoreUnavailableException when the store cannot be reached;
      *     what was enqueued stays enqueued and the next leader tick resumes from the last recorded
      *     tick, so nothing is lost and dedupe folds the repeats
      */

@@ -1,17 +1,17 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.CallEvent;
-import dev.switchboard.ports.CallEvent.CallStarted;
-import dev.switchboard.ports.CallEvent.CallStatusChanged;
-import dev.switchboard.ports.CallEvent.RecordingStatusChanged;
-import dev.switchboard.ports.CallParties;
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobRequest;
-import dev.switchboard.ports.ReceiveCallEventCommand;
-import dev.switchboard.ports.ReceiveCallEventResult;
-import dev.switchboard.ports.ReceiveCallEventUseCase;
-import dev.switchboard.ports.RetryPolicy;
+import dev.switchboard.ports.in.CallEvent;
+import dev.switchboard.ports.in.CallEvent.CallStarted;
+import dev.switchboard.ports.in.CallEvent.CallStatusChanged;
+import dev.switchboard.ports.in.CallEvent.RecordingStatusChanged;
+import dev.switchboard.ports.in.CallParties;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.in.ReceiveCallEventCommand;
+import dev.switchboard.ports.in.ReceiveCallEventResult;
+import dev.switchboard.ports.in.ReceiveCallEventUseCase;
+import dev.switchboard.ports.out.RetryPolicy;
 
 import java.time.Duration;
 import java.util.ArrayList;

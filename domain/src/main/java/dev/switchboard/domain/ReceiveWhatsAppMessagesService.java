@@ -1,13 +1,13 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.IncomingWhatsAppMessage;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobRequest;
-import dev.switchboard.ports.ReceiveWhatsAppMessagesCommand;
-import dev.switchboard.ports.ReceiveWhatsAppMessagesResult;
-import dev.switchboard.ports.ReceiveWhatsAppMessagesUseCase;
-import dev.switchboard.ports.RetryPolicy;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.in.IncomingWhatsAppMessage;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.in.ReceiveWhatsAppMessagesCommand;
+import dev.switchboard.ports.in.ReceiveWhatsAppMessagesResult;
+import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
+import dev.switchboard.ports.out.RetryPolicy;
 
 import java.time.Duration;
 import java.util.ArrayList;

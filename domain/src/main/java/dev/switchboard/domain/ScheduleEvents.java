@@ -1,7 +1,7 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.LeaseAttempt;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.LeaseAttempt;
 
 /**
  * What a {@link PeriodicScheduler} tells its owner as a tick goes, in order, so the role can log

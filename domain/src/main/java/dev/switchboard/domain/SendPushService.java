@@ -1,11 +1,11 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobRequest;
-import dev.switchboard.ports.RetryPolicy;
-import dev.switchboard.ports.SendPushCommand;
-import dev.switchboard.ports.SendPushUseCase;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.out.RetryPolicy;
+import dev.switchboard.ports.in.SendPushCommand;
+import dev.switchboard.ports.in.SendPushUseCase;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

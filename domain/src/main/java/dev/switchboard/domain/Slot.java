@@ -1,6 +1,6 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.JobRequest;
+import dev.switchboard.ports.out.JobRequest;
 
 import java.time.Duration;
 import java.time.Instant;

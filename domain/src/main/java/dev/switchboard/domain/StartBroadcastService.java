@@ -1,11 +1,11 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.BroadcastStarted;
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobRequest;
-import dev.switchboard.ports.StartBroadcastCommand;
-import dev.switchboard.ports.StartBroadcastUseCase;
+import dev.switchboard.ports.in.BroadcastStarted;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.in.StartBroadcastCommand;
+import dev.switchboard.ports.in.StartBroadcastUseCase;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

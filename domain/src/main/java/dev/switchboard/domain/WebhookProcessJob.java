@@ -1,10 +1,10 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.ConversationEntry;
-import dev.switchboard.ports.ConversationHistory;
-import dev.switchboard.ports.IncomingWhatsAppMessage;
-import dev.switchboard.ports.JobExecution;
-import dev.switchboard.ports.JobHandler;
+import dev.switchboard.ports.out.ConversationEntry;
+import dev.switchboard.ports.out.ConversationHistory;
+import dev.switchboard.ports.in.IncomingWhatsAppMessage;
+import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.in.JobHandler;
 
 import java.time.Instant;
 import java.util.Map;

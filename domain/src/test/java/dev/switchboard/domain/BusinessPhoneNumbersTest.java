@@ -1,6 +1,6 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.CallParties;
+import dev.switchboard.ports.in.CallParties;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,14 +1,14 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.CallEvent.CallStarted;
-import dev.switchboard.ports.CallEvent.CallStatusChanged;
-import dev.switchboard.ports.CallEvent.RecordingStatusChanged;
-import dev.switchboard.ports.CallParties;
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobRequest;
-import dev.switchboard.ports.ReceiveCallEventCommand;
-import dev.switchboard.ports.ReceiveCallEventResult;
+import dev.switchboard.ports.in.CallEvent.CallStarted;
+import dev.switchboard.ports.in.CallEvent.CallStatusChanged;
+import dev.switchboard.ports.in.CallEvent.RecordingStatusChanged;
+import dev.switchboard.ports.in.CallParties;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.in.ReceiveCallEventCommand;
+import dev.switchboard.ports.in.ReceiveCallEventResult;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -41,7 +41,7 @@ class ReceiveCallEventServiceTest {
         return new CallParties(Optional.of("+15557770000"), Optional.of(to), Optional.of("inbound"));
     }
 
-    private ReceiveCallEventResult receive(dev.switchboard.ports.CallEvent event, String businessIdInUrl) {
+    private ReceiveCallEventResult receive(dev.switchboard.ports.in.CallEvent event, String businessIdInUrl) {
         return service.receive(new ReceiveCallEventCommand(event, Optional.ofNullable(businessIdInUrl), "trace-1"));
     }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.JobRequest;
+import dev.switchboard.ports.out.JobRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -65,7 +65,7 @@ class SlotTest {
     @Test
     void aJobNameWithTheSeparatorIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new PeriodicJob("a@b", "default", Map.of(),
-                Schedule.every(Duration.ofMinutes(1)), dev.switchboard.ports.RetryPolicy.NONE));
+                Schedule.every(Duration.ofMinutes(1)), dev.switchboard.ports.out.RetryPolicy.NONE));
     }
 
     @Test

@@ -1,6 +1,6 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.IncomingWhatsAppMessage;
+import dev.switchboard.ports.in.IncomingWhatsAppMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.switchboard.adapters.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.ports.IncomingWhatsAppMessage;
-import dev.switchboard.ports.ReceiveWhatsAppMessagesCommand;
+import dev.switchboard.ports.in.IncomingWhatsAppMessage;
+import dev.switchboard.ports.in.ReceiveWhatsAppMessagesCommand;
 import io.helidon.http.Status;
 
 import java.time.Instant;

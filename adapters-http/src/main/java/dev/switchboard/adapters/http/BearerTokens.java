@@ -1,6 +1,6 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.BusinessScope;
+import dev.switchboard.ports.out.BusinessScope;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -46,7 +46,7 @@ public final class BearerTokens {
         if (match == null) {
             throw new HttpProblem(Status.UNAUTHORIZED_401, "unknown bearer token");
         }
-        match.businessId().ifPresent(dev.switchboard.ports.TraceContext::tagBusiness);
+        match.businessId().ifPresent(dev.switchboard.ports.out.TraceContext::tagBusiness);
         return match;
     }
 

@@ -1,8 +1,8 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.JobPage;
-import dev.switchboard.ports.JobView;
-import dev.switchboard.ports.QueueStats;
+import dev.switchboard.ports.out.JobPage;
+import dev.switchboard.ports.out.JobView;
+import dev.switchboard.ports.out.QueueStats;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;

@@ -1,9 +1,9 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.JobInspection;
-import dev.switchboard.ports.JobStoreUnavailableException;
-import dev.switchboard.ports.QueueStats;
-import dev.switchboard.ports.SchedulerStatus;
+import dev.switchboard.ports.out.JobInspection;
+import dev.switchboard.ports.out.JobStoreUnavailableException;
+import dev.switchboard.ports.out.QueueStats;
+import dev.switchboard.ports.out.SchedulerStatus;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;

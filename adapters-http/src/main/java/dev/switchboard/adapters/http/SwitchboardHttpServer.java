@@ -1,7 +1,7 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.JobStoreUnavailableException;
-import dev.switchboard.ports.TraceContext;
+import dev.switchboard.ports.out.JobStoreUnavailableException;
+import dev.switchboard.ports.out.TraceContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;

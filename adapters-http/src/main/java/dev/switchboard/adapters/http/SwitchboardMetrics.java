@@ -1,10 +1,10 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobInspection;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobStoreUnavailableException;
-import dev.switchboard.ports.QueueStats;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobInspection;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobStoreUnavailableException;
+import dev.switchboard.ports.out.QueueStats;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;

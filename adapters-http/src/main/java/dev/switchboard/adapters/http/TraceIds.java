@@ -15,7 +15,7 @@ final class TraceIds {
 
     /** The same id for the whole request: the filter tags the thread with it first. */
     static String of(ServerRequest request) {
-        return dev.switchboard.ports.TraceContext.current().map(dev.switchboard.ports.TraceContext.Tags::traceId)
+        return dev.switchboard.ports.out.TraceContext.current().map(dev.switchboard.ports.out.TraceContext.Tags::traceId)
                 .orElseGet(() -> fromHeader(request));
     }
 

@@ -1,7 +1,7 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.CallEvent;
-import dev.switchboard.ports.CallParties;
+import dev.switchboard.ports.in.CallEvent;
+import dev.switchboard.ports.in.CallParties;
 import io.helidon.http.Status;
 
 import java.net.URI;

@@ -1,12 +1,12 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.CallEvent;
-import dev.switchboard.ports.CallInstructions;
-import dev.switchboard.ports.CallWebhookSignatures;
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.ReceiveCallEventCommand;
-import dev.switchboard.ports.ReceiveCallEventResult;
-import dev.switchboard.ports.ReceiveCallEventUseCase;
+import dev.switchboard.ports.in.CallEvent;
+import dev.switchboard.ports.out.CallInstructions;
+import dev.switchboard.ports.out.CallWebhookSignatures;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.in.ReceiveCallEventCommand;
+import dev.switchboard.ports.in.ReceiveCallEventResult;
+import dev.switchboard.ports.in.ReceiveCallEventUseCase;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;

@@ -1,7 +1,7 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.ReceiveWhatsAppMessagesResult;
-import dev.switchboard.ports.ReceiveWhatsAppMessagesUseCase;
+import dev.switchboard.ports.in.ReceiveWhatsAppMessagesResult;
+import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -50,7 +50,7 @@ public final class WhatsAppWebhookHttpService implements HttpService {
         }
         String traceId = TraceIds.of(request);
         var command = BaileysPayloads.parse(JsonBodies.read(request), traceId);
-        dev.switchboard.ports.TraceContext.tagBusiness(command.businessId());
+        dev.switchboard.ports.out.TraceContext.tagBusiness(command.businessId());
         ReceiveWhatsAppMessagesResult result = useCase.receive(command);
         LOG.info(() -> "whatsapp webhook enqueued=" + result.enqueued() + " duplicates=" + result.duplicates()
                 + " ignored=" + result.ignored() + " trace_id=" + traceId);

@@ -1,8 +1,8 @@
 package dev.switchboard.adapters.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.ports.IncomingWhatsAppMessage;
-import dev.switchboard.ports.ReceiveWhatsAppMessagesCommand;
+import dev.switchboard.ports.in.IncomingWhatsAppMessage;
+import dev.switchboard.ports.in.ReceiveWhatsAppMessagesCommand;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;

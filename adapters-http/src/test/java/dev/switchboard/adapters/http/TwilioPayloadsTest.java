@@ -1,6 +1,6 @@
 package dev.switchboard.adapters.http;
 
-import dev.switchboard.ports.CallEvent;
+import dev.switchboard.ports.in.CallEvent;
 import io.helidon.http.Status;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;

@@ -2,8 +2,8 @@ package dev.switchboard.adapters.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.ports.ConversationEntry;
-import dev.switchboard.ports.ConversationHistory;
+import dev.switchboard.ports.out.ConversationEntry;
+import dev.switchboard.ports.out.ConversationHistory;
 import io.lettuce.core.ScriptOutputType;
 
 import java.io.IOException;

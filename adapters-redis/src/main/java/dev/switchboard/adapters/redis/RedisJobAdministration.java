@@ -1,8 +1,8 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.BusinessScope;
-import dev.switchboard.ports.CancelOutcome;
-import dev.switchboard.ports.JobAdministration;
+import dev.switchboard.ports.out.BusinessScope;
+import dev.switchboard.ports.out.CancelOutcome;
+import dev.switchboard.ports.out.JobAdministration;
 import io.lettuce.core.ScriptOutputType;
 
 import java.time.Clock;

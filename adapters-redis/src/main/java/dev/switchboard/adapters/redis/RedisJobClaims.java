@@ -1,10 +1,10 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.ClaimedJob;
-import dev.switchboard.ports.Heartbeat;
-import dev.switchboard.ports.JobCancelledException;
-import dev.switchboard.ports.JobClaims;
-import dev.switchboard.ports.Settlement;
+import dev.switchboard.ports.out.ClaimedJob;
+import dev.switchboard.ports.out.Heartbeat;
+import dev.switchboard.ports.out.JobCancelledException;
+import dev.switchboard.ports.out.JobClaims;
+import dev.switchboard.ports.out.Settlement;
 import io.lettuce.core.ScriptOutputType;
 
 import java.nio.charset.StandardCharsets;

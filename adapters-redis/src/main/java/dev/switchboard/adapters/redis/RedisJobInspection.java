@@ -1,11 +1,11 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.BusinessScope;
-import dev.switchboard.ports.JobInspection;
-import dev.switchboard.ports.JobPage;
-import dev.switchboard.ports.JobStatus;
-import dev.switchboard.ports.JobView;
-import dev.switchboard.ports.QueueStats;
+import dev.switchboard.ports.out.BusinessScope;
+import dev.switchboard.ports.out.JobInspection;
+import dev.switchboard.ports.out.JobPage;
+import dev.switchboard.ports.out.JobStatus;
+import dev.switchboard.ports.out.JobView;
+import dev.switchboard.ports.out.QueueStats;
 import io.lettuce.core.api.sync.RedisCommands;
 
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.JobMaintenance;
+import dev.switchboard.ports.out.JobMaintenance;
 import io.lettuce.core.ScriptOutputType;
 
 import java.nio.charset.StandardCharsets;

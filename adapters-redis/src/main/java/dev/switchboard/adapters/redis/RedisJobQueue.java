@@ -1,8 +1,8 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobRequest;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
 import io.lettuce.core.ScriptOutputType;
 
 import java.time.Clock;

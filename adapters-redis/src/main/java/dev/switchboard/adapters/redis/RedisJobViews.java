@@ -1,7 +1,7 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.JobStatus;
-import dev.switchboard.ports.JobView;
+import dev.switchboard.ports.out.JobStatus;
+import dev.switchboard.ports.out.JobView;
 import io.lettuce.core.Range;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.api.sync.RedisCommands;

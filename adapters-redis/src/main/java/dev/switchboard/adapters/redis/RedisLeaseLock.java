@@ -1,7 +1,7 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.LeaseAttempt;
-import dev.switchboard.ports.LeaseLock;
+import dev.switchboard.ports.out.LeaseAttempt;
+import dev.switchboard.ports.out.LeaseLock;
 import io.lettuce.core.ScriptOutputType;
 
 import java.time.Duration;

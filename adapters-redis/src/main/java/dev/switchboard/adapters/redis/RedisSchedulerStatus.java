@@ -1,6 +1,6 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.SchedulerStatus;
+import dev.switchboard.ports.out.SchedulerStatus;
 import io.lettuce.core.ScriptOutputType;
 
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.SchedulerTicks;
+import dev.switchboard.ports.out.SchedulerTicks;
 import io.lettuce.core.ScriptOutputType;
 
 import java.time.Duration;

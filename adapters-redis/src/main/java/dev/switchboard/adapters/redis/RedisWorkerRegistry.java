@@ -1,6 +1,6 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.WorkerRegistry;
+import dev.switchboard.ports.out.WorkerRegistry;
 import io.lettuce.core.ScriptOutputType;
 
 import java.time.Clock;

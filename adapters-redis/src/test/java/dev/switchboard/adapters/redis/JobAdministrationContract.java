@@ -1,10 +1,10 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.BusinessScope;
-import dev.switchboard.ports.CancelOutcome;
-import dev.switchboard.ports.ClaimedJob;
-import dev.switchboard.ports.JobStatus;
-import dev.switchboard.ports.QueueStats;
+import dev.switchboard.ports.out.BusinessScope;
+import dev.switchboard.ports.out.CancelOutcome;
+import dev.switchboard.ports.out.ClaimedJob;
+import dev.switchboard.ports.out.JobStatus;
+import dev.switchboard.ports.out.QueueStats;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The contracts of {@link dev.switchboard.ports.JobAdministration} and {@link dev.switchboard.ports.JobInspection}. */
+/** The contracts of {@link dev.switchboard.ports.out.JobAdministration} and {@link dev.switchboard.ports.out.JobInspection}. */
 abstract class JobAdministrationContract {
 
     abstract JobPortsFixture ports();

@@ -1,9 +1,9 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.ClaimedJob;
-import dev.switchboard.ports.Heartbeat;
-import dev.switchboard.ports.JobCancelledException;
-import dev.switchboard.ports.Settlement;
+import dev.switchboard.ports.out.ClaimedJob;
+import dev.switchboard.ports.out.Heartbeat;
+import dev.switchboard.ports.out.JobCancelledException;
+import dev.switchboard.ports.out.Settlement;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The contract of {@link dev.switchboard.ports.JobClaims}: atomic claims, fencing, progress. */
+/** The contract of {@link dev.switchboard.ports.out.JobClaims}: atomic claims, fencing, progress. */
 abstract class JobClaimsContract {
 
     abstract JobPortsFixture ports();
@@ -24,13 +24,13 @@ abstract class JobClaimsContract {
         ports().queue().enqueue(JobPortsFixture.job("b"));
         ClaimedJob first = ports().claimOne("w1", Duration.ofSeconds(30));
         assertTrue(ports().claims().claim("w2", List.of("default"), Duration.ofSeconds(30)).isEmpty());
-        assertEquals("w1", ports().inspection().find(dev.switchboard.ports.BusinessScope.all(), first.id())
+        assertEquals("w1", ports().inspection().find(dev.switchboard.ports.out.BusinessScope.all(), first.id())
                 .orElseThrow().workerName().orElseThrow());
     }
 
     @Test
     void batchClaimTakesJobsInPriorityOrderEachWithItsOwnLease() {
-        String low = ports().queue().enqueue(dev.switchboard.ports.JobRequest.of("j", "low", java.util.Map.of(), "b", "t")).jobId();
+        String low = ports().queue().enqueue(dev.switchboard.ports.out.JobRequest.of("j", "low", java.util.Map.of(), "b", "t")).jobId();
         String d1 = ports().queue().enqueue(JobPortsFixture.job("b")).jobId();
         String d2 = ports().queue().enqueue(JobPortsFixture.job("b")).jobId();
 
@@ -61,7 +61,7 @@ abstract class JobClaimsContract {
         assertEquals(Heartbeat.LEASE_LOST, ports().claims().heartbeat(stale, Duration.ofSeconds(30)));
         assertEquals(Settlement.LEASE_LOST, ports().claims().progress(stale, 90, "stale"));
         assertEquals(Settlement.APPLIED, ports().claims().complete(current, "fresh result"));
-        assertEquals("fresh result", ports().inspection().find(dev.switchboard.ports.BusinessScope.all(), id)
+        assertEquals("fresh result", ports().inspection().find(dev.switchboard.ports.out.BusinessScope.all(), id)
                 .orElseThrow().result().orElseThrow());
     }
 
@@ -83,15 +83,15 @@ abstract class JobClaimsContract {
         ClaimedJob job = ports().claimOne("w1", Duration.ofSeconds(30));
         ports().claims().progress(job, 60, "sixty");
         ports().claims().progress(job, 30, "thirty");
-        var view = ports().inspection().find(dev.switchboard.ports.BusinessScope.all(), id).orElseThrow();
+        var view = ports().inspection().find(dev.switchboard.ports.out.BusinessScope.all(), id).orElseThrow();
         assertEquals(60, view.progress());
         assertEquals("thirty", view.progressMessage().orElseThrow());
 
-        ports().administration().cancel(dev.switchboard.ports.BusinessScope.of("b"), id);
+        ports().administration().cancel(dev.switchboard.ports.out.BusinessScope.of("b"), id);
         assertThrows(JobCancelledException.class, () -> ports().claims().progress(job, 70, "after cancel"));
         assertEquals(Heartbeat.CANCEL_REQUESTED, ports().claims().heartbeat(job, Duration.ofSeconds(30)));
         assertEquals(Settlement.APPLIED, ports().claims().canceled(job));
-        assertEquals(dev.switchboard.ports.JobStatus.CANCELED,
-                ports().inspection().find(dev.switchboard.ports.BusinessScope.all(), id).orElseThrow().status());
+        assertEquals(dev.switchboard.ports.out.JobStatus.CANCELED,
+                ports().inspection().find(dev.switchboard.ports.out.BusinessScope.all(), id).orElseThrow().status());
     }
 }

@@ -1,9 +1,9 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.BusinessScope;
-import dev.switchboard.ports.ClaimedJob;
-import dev.switchboard.ports.JobStatus;
-import dev.switchboard.ports.RetryPolicy;
+import dev.switchboard.ports.out.BusinessScope;
+import dev.switchboard.ports.out.ClaimedJob;
+import dev.switchboard.ports.out.JobStatus;
+import dev.switchboard.ports.out.RetryPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -12,7 +12,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The contract of {@link dev.switchboard.ports.JobMaintenance}: recovery and promotion. */
+/** The contract of {@link dev.switchboard.ports.out.JobMaintenance}: recovery and promotion. */
 abstract class JobMaintenanceContract {
 
     abstract JobPortsFixture ports();

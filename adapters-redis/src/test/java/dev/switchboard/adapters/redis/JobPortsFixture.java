@@ -1,12 +1,12 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.ClaimedJob;
-import dev.switchboard.ports.JobAdministration;
-import dev.switchboard.ports.JobClaims;
-import dev.switchboard.ports.JobInspection;
-import dev.switchboard.ports.JobMaintenance;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.JobRequest;
+import dev.switchboard.ports.out.ClaimedJob;
+import dev.switchboard.ports.out.JobAdministration;
+import dev.switchboard.ports.out.JobClaims;
+import dev.switchboard.ports.out.JobInspection;
+import dev.switchboard.ports.out.JobMaintenance;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
 
 import java.time.Duration;
 import java.util.List;

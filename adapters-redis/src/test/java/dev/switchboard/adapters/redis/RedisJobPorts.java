@@ -1,10 +1,10 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.JobAdministration;
-import dev.switchboard.ports.JobClaims;
-import dev.switchboard.ports.JobInspection;
-import dev.switchboard.ports.JobMaintenance;
-import dev.switchboard.ports.JobQueue;
+import dev.switchboard.ports.out.JobAdministration;
+import dev.switchboard.ports.out.JobClaims;
+import dev.switchboard.ports.out.JobInspection;
+import dev.switchboard.ports.out.JobMaintenance;
+import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;

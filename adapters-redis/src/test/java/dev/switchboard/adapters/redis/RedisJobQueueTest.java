@@ -1,10 +1,10 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.ClaimedJob;
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.JobRequest;
-import dev.switchboard.ports.RetryPolicy;
-import dev.switchboard.ports.Settlement;
+import dev.switchboard.ports.out.ClaimedJob;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.out.RetryPolicy;
+import dev.switchboard.ports.out.Settlement;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -218,14 +218,14 @@ class RedisJobQueueTest {
         RedisJobAdministration admin = new RedisJobAdministration(connections, Clock.systemUTC());
         String released = queue.enqueue(job("b")).jobId();
         ClaimedJob first = claims.claim("w", List.of("default"), Duration.ofSeconds(30)).orElseThrow();
-        admin.cancel(dev.switchboard.ports.BusinessScope.of("b"), released);
+        admin.cancel(dev.switchboard.ports.out.BusinessScope.of("b"), released);
         claims.release(first);
         assertEquals("canceled", redis.commands().hget("rq:job:" + released, "status"));
         assertEquals(0L, redis.commands().llen("rq:queue:default"), "a canceled job is not handed out again");
 
         String retried = queue.enqueue(job("b").withRetry(RetryPolicy.of(3, Duration.ZERO))).jobId();
         ClaimedJob second = claims.claim("w", List.of("default"), Duration.ofSeconds(30)).orElseThrow();
-        admin.cancel(dev.switchboard.ports.BusinessScope.of("b"), retried);
+        admin.cancel(dev.switchboard.ports.out.BusinessScope.of("b"), retried);
         claims.fail(second, "boom", "trace");
         assertEquals("canceled", redis.commands().hget("rq:job:" + retried, "status"));
         assertEquals(0L, redis.commands().llen("rq:queue:default"), "no retry after a cancel");
@@ -240,7 +240,7 @@ class RedisJobQueueTest {
         redis.commands().zadd("rq:failed:default", 1e12, id);
 
         assertEquals(Settlement.LEASE_LOST, claims.complete(claimed, null));
-        assertEquals(dev.switchboard.ports.Heartbeat.LEASE_LOST, claims.heartbeat(claimed, Duration.ofSeconds(30)));
+        assertEquals(dev.switchboard.ports.out.Heartbeat.LEASE_LOST, claims.heartbeat(claimed, Duration.ofSeconds(30)));
         assertEquals(0L, redis.commands().zcard("rq:finished:default"));
     }
 

@@ -1,6 +1,6 @@
 package dev.switchboard.adapters.redis;
 
-import dev.switchboard.ports.LeaseAttempt;
+import dev.switchboard.ports.out.LeaseAttempt;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -5,8 +5,8 @@ import dev.switchboard.adapters.media.twilio.TwilioCallInstructions;
 import dev.switchboard.adapters.media.twilio.TwilioRequestSignatures;
 import dev.switchboard.domain.BusinessPhoneNumbers;
 import dev.switchboard.domain.ReceiveCallEventService;
-import dev.switchboard.ports.JobQueue;
-import dev.switchboard.ports.ReceiveCallEventUseCase;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.in.ReceiveCallEventUseCase;
 import dev.switchboard.roles.common.RoleConfig;
 
 import io.helidon.webserver.http.HttpService;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.ports.ClaimedJob;
+import dev.switchboard.ports.out.ClaimedJob;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

@@ -2,7 +2,7 @@ package dev.switchboard.roles.common;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.switchboard.ports.TraceContext;
+import dev.switchboard.ports.out.TraceContext;
 
 import java.io.IOException;
 import java.io.PrintWriter;

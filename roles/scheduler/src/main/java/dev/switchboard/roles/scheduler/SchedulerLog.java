@@ -3,8 +3,8 @@ package dev.switchboard.roles.scheduler;
 import dev.switchboard.domain.ScheduleEvents;
 import dev.switchboard.domain.ScheduleWindow;
 import dev.switchboard.domain.Slot;
-import dev.switchboard.ports.EnqueueResult;
-import dev.switchboard.ports.LeaseAttempt;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.LeaseAttempt;
 
 import java.time.Instant;
 import java.util.logging.Logger;

@@ -1,7 +1,7 @@
 package dev.switchboard.roles.scheduler;
 
 import dev.switchboard.domain.PeriodicScheduler;
-import dev.switchboard.ports.JobStoreUnavailableException;
+import dev.switchboard.ports.out.JobStoreUnavailableException;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

@@ -6,7 +6,7 @@ import dev.switchboard.adapters.redis.RedisLeaseLock;
 import dev.switchboard.adapters.redis.RedisSchedulerTicks;
 import dev.switchboard.domain.PeriodicJobs;
 import dev.switchboard.domain.PeriodicScheduler;
-import dev.switchboard.ports.JobQueue;
+import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;

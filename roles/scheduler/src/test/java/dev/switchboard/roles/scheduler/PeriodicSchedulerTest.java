@@ -10,7 +10,7 @@ import dev.switchboard.domain.ScheduleEvents;
 import dev.switchboard.domain.ScheduleOutcome;
 import dev.switchboard.domain.ScheduleWindow;
 import dev.switchboard.domain.Slot;
-import dev.switchboard.ports.EnqueueResult;
+import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,8 +1,8 @@
 package dev.switchboard.roles.worker;
 
-import dev.switchboard.ports.JobExecution;
-import dev.switchboard.ports.JobHandler;
-import dev.switchboard.ports.JobHandlers;
+import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.in.JobHandler;
+import dev.switchboard.ports.in.JobHandlers;
 
 import java.util.HashMap;
 import java.util.Map;

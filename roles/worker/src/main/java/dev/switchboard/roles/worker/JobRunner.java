@@ -1,17 +1,17 @@
 package dev.switchboard.roles.worker;
 
-import dev.switchboard.ports.ClaimedJob;
-import dev.switchboard.ports.Heartbeat;
-import dev.switchboard.ports.JobCancelledException;
-import dev.switchboard.ports.JobClaims;
-import dev.switchboard.ports.JobExecution;
-import dev.switchboard.ports.JobHandler;
-import dev.switchboard.ports.JobHandlers;
-import dev.switchboard.ports.JobMaintenance;
-import dev.switchboard.ports.JobStoreUnavailableException;
-import dev.switchboard.ports.Settlement;
-import dev.switchboard.ports.TraceContext;
-import dev.switchboard.ports.WorkerRegistry;
+import dev.switchboard.ports.out.ClaimedJob;
+import dev.switchboard.ports.out.Heartbeat;
+import dev.switchboard.ports.out.JobCancelledException;
+import dev.switchboard.ports.out.JobClaims;
+import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.in.JobHandler;
+import dev.switchboard.ports.in.JobHandlers;
+import dev.switchboard.ports.out.JobMaintenance;
+import dev.switchboard.ports.out.JobStoreUnavailableException;
+import dev.switchboard.ports.out.Settlement;
+import dev.switchboard.ports.out.TraceContext;
+import dev.switchboard.ports.out.WorkerRegistry;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -6,7 +6,7 @@ import dev.switchboard.adapters.redis.RedisJobClaims;
 import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
-import dev.switchboard.ports.JobHandlers;
+import dev.switchboard.ports.in.JobHandlers;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;

@@ -2,7 +2,7 @@ package dev.switchboard.roles.worker;
 
 import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobQueue;
-import dev.switchboard.ports.JobRequest;
+import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.testsupport.ChildJvm;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.Test;

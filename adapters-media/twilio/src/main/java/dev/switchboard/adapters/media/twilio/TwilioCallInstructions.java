@@ -2,7 +2,7 @@ package dev.switchboard.adapters.media.twilio;
 
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Reject;
-import dev.switchboard.ports.CallInstructions;
+import dev.switchboard.ports.out.CallInstructions;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,7 +1,7 @@
 package dev.switchboard.adapters.media.twilio;
 
 import com.twilio.security.RequestValidator;
-import dev.switchboard.ports.CallWebhookSignatures;
+import dev.switchboard.ports.out.CallWebhookSignatures;
 
 import java.util.Map;
 import java.util.Objects;

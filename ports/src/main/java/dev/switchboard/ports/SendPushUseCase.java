@@ -1,6 +1,0 @@
-package dev.switchboard.ports;
-
-/** Driving port: queue a push notification ({@code push_send_job}). Enqueues only. */
-public interface SendPushUseCase {
-    EnqueueResult send(SendPushCommand command);
-}

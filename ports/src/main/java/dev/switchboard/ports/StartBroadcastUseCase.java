@@ -1,6 +1,0 @@
-package dev.switchboard.ports;
-
-/** Driving port: start a WhatsApp broadcast ({@code broadcast_job}, with progress). Enqueues only. */
-public interface StartBroadcastUseCase {
-    BroadcastStarted start(StartBroadcastCommand command);
-}

@@ -1,0 +1,44 @@
+package dev.switchboard.ports.in;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One message from the WhatsApp gateway, already normalised from the gateway's wire format.
+ *
+ * @param remoteJid    the chat id, e.g. {@code 5511999990000@s.whatsapp.net}
+ * @param remoteJidAlt the other addressing form of a 1:1 chat (phone JID for a LID chat), if sent
+ * @param participant  the sender inside a group, if any
+ * @param id           the message id
+ * @param fromMe       true when our own number sent it
+ * @param sentAt       the message timestamp, if sent
+ * @param pushName     the sender's display name, if sent
+ * @param kind         the content type (Baileys {@code getContentType}), or {@code unknown}
+ * @param text         the text, caption or selected reply, if any
+ */
+public record IncomingWhatsAppMessage(
+        String remoteJid,
+        Optional<String> remoteJidAlt,
+        Optional<String> participant,
+        String id,
+        boolean fromMe,
+        Optional<Instant> sentAt,
+        Optional<String> pushName,
+        String kind,
+        Optional<String> text) {
+
+    public IncomingWhatsAppMessage {
+        Objects.requireNonNull(remoteJid, "remoteJid");
+        Objects.requireNonNull(remoteJidAlt, "remoteJidAlt");
+        Objects.requireNonNull(participant, "participant");
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(sentAt, "sentAt");
+        Objects.requireNonNull(pushName, "pushName");
+        Objects.requireNonNull(kind, "kind");
+        Objects.requireNonNull(text, "text");
+        if (id.isBlank()) {
+            throw new IllegalArgumentException("message id must not be blank");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.switchboard.ports.out;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Whose jobs a caller may see or change: one business, or (operators with the admin token) all.
+ * A job outside the scope is reported as not found, never as forbidden.
+ */
+public sealed interface BusinessScope {
+
+    boolean includes(String businessId);
+
+    /** The one business, or empty for all. */
+    Optional<String> businessId();
+
+    static BusinessScope of(String businessId) {
+        return new One(businessId);
+    }
+
+    static BusinessScope all() {
+        return All.INSTANCE;
+    }
+
+    record One(String id) implements BusinessScope {
+        public One {
+            Objects.requireNonNull(id, "id");
+            if (id.isBlank()) {
+                throw new IllegalArgumentException("business id must not be blank");
+            }
+        }
+
+        @Override
+        public boolean includes(String businessId) {
+            return id.equals(businessId);
+        }
+
+        @Override
+        public Optional<String> businessId() {
+            return Optional.of(id);
+        }
+    }
+
+    enum All implements BusinessScope {
+        INSTANCE;
+
+        @Override
+        public boolean includes(String businessId) {
+            return true;
+        }
+
+        @Override
+        public Optional<String> businessId() {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+package dev.switchboard.ports.out;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How often a failed job is tried again and how long to wait before each retry, in the shape of
+ * python-rq's {@code Retry(max=3, interval=[10, 30, 60])}. When there are fewer intervals than
+ * retries the last interval repeats.
+ */
+public record RetryPolicy(int max, List<Duration> intervals) {
+    public static final RetryPolicy NONE = new RetryPolicy(0, List.of());
+
+    public RetryPolicy {
+        if (max < 0) {
+            throw new IllegalArgumentException("retry max must be >= 0, was " + max);
+        }
+        intervals = List.copyOf(Objects.requireNonNull(intervals, "intervals"));
+        for (Duration interval : intervals) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("retry intervals must not be negative: " + interval);
+            }
+        }
+    }
+
+    public static RetryPolicy of(int max, Duration... intervals) {
+        return new RetryPolicy(max, List.of(intervals));
+    }
+}

@@ -1,0 +1,24 @@
+package dev.switchboard.ports.out;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Workers announce themselves where operators' tools ({@code rq info}) look. */
+public interface WorkerRegistry {
+
+    /** Registers a worker (birth). */
+    void register(String workerName, List<String> queues, long pid, String hostname);
+
+    /**
+     * Refreshes the registration; {@code currentJob} empty means idle.
+     *
+     * @return false when the registration is gone (expired, or the store restarted): register again
+     */
+    boolean heartbeat(String workerName, Optional<String> currentJob);
+
+    /** Counts one finished attempt ({@code succeeded} or failed) and its working time. */
+    void recordOutcome(String workerName, boolean succeeded, double workingSeconds);
+
+    /** Removes the worker (death). */
+    void unregister(String workerName, List<String> queues);
+}
