@@ -1,0 +1,38 @@
+package dev.switchboard.ports.out;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A lead: one person a business talks to, across channels.
+ *
+ * @param id          the lead's id (opaque, unique across businesses)
+ * @param businessId  the business the lead belongs to
+ * @param phone       the E.164 phone number ({@code +5511999990000}); unique per business; empty
+ *                    while WhatsApp only told us a privacy id ({@code @lid})
+ * @param whatsAppJid the chat to answer on WhatsApp ({@code …@s.whatsapp.net} or {@code …@lid})
+ * @param lid         the WhatsApp privacy id alias ({@code 1234@lid}); unique per business
+ * @param name        the display name, if known
+ * @param source      where the lead came from: {@code whatsapp}, {@code call}, {@code api}, …
+ * @param status      the pipeline status, {@code new} at first
+ * @param summary     the latest conversation summary, if any
+ */
+public record Lead(String id, String businessId, Optional<String> phone, Optional<String> whatsAppJid,
+                   Optional<String> lid, Optional<String> name, String source, String status,
+                   Optional<String> summary, Instant createdAt, Instant updatedAt) {
+
+    public Lead {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(businessId, "businessId");
+        Objects.requireNonNull(phone, "phone");
+        Objects.requireNonNull(whatsAppJid, "whatsAppJid");
+        Objects.requireNonNull(lid, "lid");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(summary, "summary");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+}

@@ -1,0 +1,29 @@
+package dev.switchboard.ports.out;
+
+import java.util.Optional;
+
+/** The leads of every business. Every read and write is scoped to one business. */
+public interface LeadRepository {
+
+    /**
+     * The one lead of this contact, created when there is none. Matched by phone when the contact
+     * has one, else by lid; a lead known only by its lid adopts the phone once a message reveals
+     * it (so the person keeps one lead). Missing fields (jid, lid, name) are filled in, never
+     * overwritten. Safe under concurrency: two callers upserting the same contact at once get the
+     * same lead and exactly one of them sees {@code created}.
+     */
+    LeadUpsert upsert(LeadContact contact);
+
+    /** The lead, if it exists and belongs to this business. */
+    Optional<Lead> find(String businessId, String leadId);
+
+    /**
+     * A page of the business's leads, newest first.
+     *
+     * @param phoneSearch digits that the phone number must contain, if given
+     */
+    LeadPage list(String businessId, Optional<String> phoneSearch, int offset, int limit);
+
+    /** Stores the latest conversation summary of the lead (no-op when it is not this business's). */
+    void saveSummary(String businessId, String leadId, String summary);
+}
