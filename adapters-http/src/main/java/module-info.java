@@ -10,6 +10,7 @@ module switchboard.adapters.http {
     requires transitive io.helidon.webserver;
     requires com.fasterxml.jackson.databind;
     requires java.logging;
+    requires java.net.http;
     requires io.prometheus.metrics.core;
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;

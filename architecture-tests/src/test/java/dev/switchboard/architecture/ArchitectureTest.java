@@ -37,4 +37,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule threads_are_created_only_in_worker_scheduler_calls_roles_and_adapters_media =
             SwitchboardRules.threads_are_created_only_in_worker_scheduler_calls_roles_and_adapters_media;
+
+    @ArchTest
+    static final ArchRule job_requests_are_built_only_by_job_types = SwitchboardRules.job_requests_are_built_only_by_job_types;
 }

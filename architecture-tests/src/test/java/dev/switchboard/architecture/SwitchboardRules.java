@@ -10,7 +10,11 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import static dev.switchboard.architecture.ReachableClasses.classesReachableFrom;
 import static dev.switchboard.architecture.ThreadStarts.STARTS_OR_CREATES_A_THREAD;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.AccessTarget;
+import com.tngtech.archunit.core.domain.JavaAccess;
 import com.tngtech.archunit.core.domain.JavaClass;
+import com.tngtech.archunit.core.domain.JavaConstructor;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
@@ -88,6 +92,36 @@ public final class SwitchboardRules {
                     .should(start_or_create_a_thread)
                     .because("threads belong to the roles that own long-lived work (worker, scheduler, calls)"
                             + " and to live audio in adapters-media; everything else enqueues a job instead");
+
+    /** What builds a job request: {@code JobRequest.of} or its constructor. */
+    private static final DescribedPredicate<JavaAccess<?>> BUILDS_A_JOB_REQUEST =
+            new DescribedPredicate<>("JobRequest.of or new JobRequest") {
+                @Override
+                public boolean test(JavaAccess<?> access) {
+                    AccessTarget target = access.getTarget();
+                    return target.getOwner().getFullName().equals(JOB_REQUEST)
+                            && (target.getName().equals("of") || target.getName().equals(JavaConstructor.CONSTRUCTOR_NAME));
+                }
+            };
+
+    static final String JOB_REQUEST = "dev.switchboard.ports.out.JobRequest";
+
+    /**
+     * The catalogue rule: every job request is built from a job type ({@code JobDefinition}), and
+     * every job type is in the catalogue (it has a handler), so nothing can enqueue a job name the
+     * catalogue lacks. {@code Slot} builds the occurrences of periodic jobs, whose table is
+     * filtered by the catalogue ({@code PeriodicJobs.runnable}); the bench enqueues the worker's
+     * own diagnostic {@code noop_job}.
+     */
+    public static final ArchRule job_requests_are_built_only_by_job_types =
+            noClasses().that().resideInAPackage(BASE_PACKAGE + "..")
+                    .and().resideOutsideOfPackage(PORTS)
+                    .and().doNotHaveFullyQualifiedName("dev.switchboard.domain.JobDefinition")
+                    .and().doNotHaveFullyQualifiedName("dev.switchboard.domain.Slot")
+                    .and().doNotHaveFullyQualifiedName("dev.switchboard.roles.all.Bench")
+                    .should(accessTargetWhere(BUILDS_A_JOB_REQUEST).as("build a job request by hand"))
+                    .because("a job is enqueued from its job type (JobDefinition), which the catalogue lists with its"
+                            + " handler: a hand-built request could name a job no worker can run");
 
     private SwitchboardRules() {
     }

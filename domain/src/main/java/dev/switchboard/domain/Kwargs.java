@@ -1,24 +1,55 @@
 package dev.switchboard.domain;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Typed reads of a job's JSON-shaped keyword arguments, with errors that name the argument.
- * A malformed job fails with a clear message instead of a ClassCastException.
+ * Typed reads of a job's JSON-shaped keyword arguments, with errors that name the argument, and
+ * the builder the job codecs write them with. A malformed job fails with a clear message instead
+ * of a ClassCastException.
  */
-final class Kwargs {
+public final class Kwargs {
     private final Map<String, Object> values;
 
     Kwargs(Map<String, Object> values) {
         this.values = values;
     }
 
-    String string(String name) {
+    /** Starts a kwargs map; absent optionals are left out (the job store refuses null values). */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds the keyword arguments of a job, in field order. */
+    public static final class Builder {
+        private final Map<String, Object> values = new LinkedHashMap<>();
+
+        private Builder() {
+        }
+
+        public Builder put(String name, Object value) {
+            values.put(name, java.util.Objects.requireNonNull(value, name));
+            return this;
+        }
+
+        public Builder put(String name, Optional<?> value) {
+            value.ifPresent(v -> values.put(name, v));
+            return this;
+        }
+
+        public Map<String, Object> build() {
+            return values;
+        }
+    }
+
+    public String string(String name) {
         return optionalString(name).orElseThrow(() -> missing(name));
     }
 
-    Optional<String> optionalString(String name) {
+    public Optional<String> optionalString(String name) {
         Object value = values.get(name);
         if (value == null) {
             return Optional.empty();
@@ -29,7 +60,7 @@ final class Kwargs {
         throw wrongType(name, "a string", value);
     }
 
-    boolean bool(String name) {
+    public boolean bool(String name) {
         Object value = values.get(name);
         if (value instanceof Boolean b) {
             return b;
@@ -37,7 +68,11 @@ final class Kwargs {
         throw value == null ? missing(name) : wrongType(name, "a boolean", value);
     }
 
-    Optional<Long> optionalLong(String name) {
+    public boolean bool(String name, boolean fallback) {
+        return values.get(name) == null ? fallback : bool(name);
+    }
+
+    public Optional<Long> optionalLong(String name) {
         Object value = values.get(name);
         if (value == null) {
             return Optional.empty();
@@ -48,7 +83,11 @@ final class Kwargs {
         throw wrongType(name, "a number", value);
     }
 
-    Kwargs map(String name) {
+    public long longValue(String name) {
+        return optionalLong(name).orElseThrow(() -> missing(name));
+    }
+
+    public Kwargs map(String name) {
         Object value = values.get(name);
         if (value instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
@@ -56,6 +95,21 @@ final class Kwargs {
             return new Kwargs(typed);
         }
         throw value == null ? missing(name) : wrongType(name, "an object", value);
+    }
+
+    public List<String> strings(String name) {
+        Object value = values.get(name);
+        if (value instanceof List<?> list) {
+            List<String> out = new ArrayList<>(list.size());
+            for (Object item : list) {
+                if (!(item instanceof String s)) {
+                    throw wrongType(name, "a list of strings", item == null ? "null" : item);
+                }
+                out.add(s);
+            }
+            return out;
+        }
+        throw value == null ? missing(name) : wrongType(name, "a list", value);
     }
 
     private static IllegalArgumentException missing(String name) {

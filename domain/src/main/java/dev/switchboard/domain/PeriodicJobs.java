@@ -36,18 +36,38 @@ public final class PeriodicJobs {
     }
 
     /**
-     * The table, with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
+     * The periodic jobs the scheduler enqueues: the {@link #table} without the jobs that have no
+     * handler yet ({@link JobCatalogue#NOT_BUILT_YET}), which would only fail as unknown jobs.
+     */
+    public static List<PeriodicJob> runnable(ZoneId zone) {
+        return table(zone).stream().filter(job -> JobCatalogue.definition(job.name())
+                .map(definition -> {
+                    if (!definition.queue().equals(job.queue())) {
+                        throw new IllegalStateException(job.name() + " is scheduled on " + job.queue()
+                                + " but its job type says " + definition.queue());
+                    }
+                    return true;
+                }).orElse(false)).toList();
+    }
+
+    /** The names of the periodic jobs {@link #runnable} leaves out, for the scheduler's log. */
+    public static List<String> skipped(ZoneId zone) {
+        return table(zone).stream().map(PeriodicJob::name).filter(n -> JobCatalogue.definition(n).isEmpty()).toList();
+    }
+
+    /**
+     * The whole table of the original system, with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
      * business time zone). The minute-based jobs do not depend on the zone.
      */
     public static List<PeriodicJob> table(ZoneId zone) {
         return List.of(
-                new PeriodicJob(JobNames.REMINDERS_TICK, Queues.DEFAULT, Map.of(),
+                new PeriodicJob("reminders_tick_job", Queues.DEFAULT, Map.of(),
                         Schedule.every(Duration.ofMinutes(1)), RetryPolicy.NONE),
-                new PeriodicJob(JobNames.WHATSAPP_SESSIONS_CLEANUP, Queues.MAINTENANCE, Map.of(),
+                new PeriodicJob("whatsapp_sessions_cleanup_job", Queues.MAINTENANCE, Map.of(),
                         Schedule.every(Duration.ofMinutes(5)), RetryPolicy.NONE),
-                new PeriodicJob(JobNames.REMINDERS_CLEANUP, Queues.MAINTENANCE, Map.of(),
+                new PeriodicJob("reminders_cleanup_job", Queues.MAINTENANCE, Map.of(),
                         Schedule.dailyAt(LocalTime.of(3, 0), zone), DAILY_RETRY),
-                new PeriodicJob(JobNames.CLEANUP_OLD_RECORDINGS, Queues.MAINTENANCE,
+                new PeriodicJob("cleanup_old_recordings_job", Queues.MAINTENANCE,
                         Map.of("retention_days", RECORDING_RETENTION_DAYS),
                         Schedule.dailyAt(LocalTime.of(4, 0), zone), DAILY_RETRY));
     }

@@ -5,57 +5,41 @@ import dev.switchboard.ports.in.CallEvent.CallStarted;
 import dev.switchboard.ports.in.CallEvent.CallStatusChanged;
 import dev.switchboard.ports.in.CallEvent.RecordingStatusChanged;
 import dev.switchboard.ports.in.CallParties;
-import dev.switchboard.ports.out.EnqueueResult;
-import dev.switchboard.ports.out.JobQueue;
-import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.ports.in.ReceiveCallEventCommand;
 import dev.switchboard.ports.in.ReceiveCallEventResult;
 import dev.switchboard.ports.in.ReceiveCallEventUseCase;
-import dev.switchboard.ports.out.RetryPolicy;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.Set;
 
 /**
- * Turns Twilio call events into jobs. Enqueues only.
+ * Decides what Twilio's call events lead to.
  *
  * <ul>
- *   <li>Call started (voice webhook): {@code prebuild_prompt_job} on {@code high} (the agent's
- *       prompt must be ready before the caller speaks), {@code create_call_log_job} and
- *       {@code create_lead_from_call_job} on {@code default}; the answer connects the call to the
- *       media stream. A call to a number no business owns is rejected and enqueues nothing.</li>
- *   <li>Call ended (status callback with a terminal status): {@code finalize_call_log_job} on
- *       {@code default}. Other statuses need no work.</li>
- *   <li>Recording completed: {@code recording_job} on {@code recordings}. Other recording statuses
- *       need no work.</li>
+ *   <li>Call started (voice webhook): the call is connected to the media stream of the business
+ *       that owns the number; a call to a number no business owns is rejected.</li>
+ *   <li>Call ended, recording completed: validated and acknowledged.</li>
  * </ul>
- * Every job is deduplicated ({@link CallDedupeKeys}) and has the id derived from its key, so an
- * event Twilio sends twice produces each of its jobs once.
+ * The call jobs ({@code prebuild_prompt_job}, {@code create_call_log_job},
+ * {@code create_lead_from_call_job}, {@code finalize_call_log_job}, {@code recording_job}) have no
+ * handler yet, so nothing is enqueued for them (nothing may fail as an unknown job); they join
+ * here, deduplicated per event with {@link CallDedupeKeys}, with their job types.
  */
 public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
 
     /** Statuses after which a call produces no more audio (shared/specs/twilio-webhooks.md §4). */
     static final Set<String> FINAL_STATUSES = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
-    /** Transient failures (store, provider API) are retried; ids are deduplicated anyway. */
-    static final RetryPolicy RETRY = RetryPolicy.of(3,
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
+    /** Said of call events whose job has no handler yet: accepted, nothing enqueued (README). */
+    static final String NOT_BUILT = "accepted; not processed yet: no handler for ";
 
-    /** Downloading and transcribing a recording takes longer than the default 3 minutes. */
-    static final Duration RECORDING_TIMEOUT = Duration.ofMinutes(15);
-
-    private final JobQueue queue;
     private final BusinessPhoneNumbers numbers;
 
-    public ReceiveCallEventService(JobQueue queue, BusinessPhoneNumbers numbers) {
-        this.queue = Objects.requireNonNull(queue, "queue");
+    public ReceiveCallEventService(BusinessPhoneNumbers numbers) {
         this.numbers = Objects.requireNonNull(numbers, "numbers");
     }
 
@@ -63,7 +47,7 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
     public ReceiveCallEventResult receive(ReceiveCallEventCommand command) {
         return switch (command.event()) {
             case CallStarted started -> started(started, command.traceId());
-            case CallStatusChanged status -> statusChanged(status, command.traceId());
+            case CallStatusChanged status -> statusChanged(status);
             case RecordingStatusChanged recording -> recording(recording, command);
         };
     }
@@ -73,22 +57,10 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
         if (owner.isEmpty()) {
             return new ReceiveCallEventResult.RejectCall(notOurs(call.parties()));
         }
-        String businessId = owner.get();
-        Map<String, Object> kwargs = callKwargs(call.callSid(), call.parties(), businessId);
-        call.callStatus().ifPresent(s -> kwargs.put("call_status", s));
-        List<EnqueueResult> jobs = new ArrayList<>(3);
-        // prebuild_prompt first: it is the one the caller waits for.
-        jobs.add(enqueue(JobNames.PREBUILD_PROMPT, Queues.HIGH, kwargs, businessId, traceId,
-                CallDedupeKeys.callEvent(call.callSid(), CallDedupeKeys.VOICE, JobNames.PREBUILD_PROMPT),
-                JobRequest.DEFAULT_TIMEOUT));
-        jobs.add(enqueue(JobNames.CREATE_CALL_LOG, Queues.DEFAULT, kwargs, businessId, traceId,
-                CallDedupeKeys.callEvent(call.callSid(), CallDedupeKeys.VOICE, JobNames.CREATE_CALL_LOG),
-                JobRequest.DEFAULT_TIMEOUT));
-        jobs.add(enqueue(JobNames.CREATE_LEAD_FROM_CALL, Queues.DEFAULT, kwargs, businessId, traceId,
-                CallDedupeKeys.callEvent(call.callSid(), CallDedupeKeys.VOICE, JobNames.CREATE_LEAD_FROM_CALL),
-                JobRequest.DEFAULT_TIMEOUT));
-        return new ReceiveCallEventResult.ConnectToMediaStream(businessId,
-                streamParameters(call, businessId, traceId), jobs);
+        // prebuild_prompt_job, create_call_log_job and create_lead_from_call_job join here with
+        // their job types (the calls issue); until then the call is only connected.
+        return new ReceiveCallEventResult.ConnectToMediaStream(owner.get(),
+                streamParameters(call, owner.get(), traceId), List.of());
     }
 
     private static SequencedMap<String, String> streamParameters(CallStarted call, String businessId,
@@ -103,7 +75,7 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
         return parameters;
     }
 
-    private ReceiveCallEventResult statusChanged(CallStatusChanged status, String traceId) {
+    private ReceiveCallEventResult statusChanged(CallStatusChanged status) {
         if (!FINAL_STATUSES.contains(status.callStatus())) {
             return new ReceiveCallEventResult.Ignored("call status '" + status.callStatus() + "' is not final");
         }
@@ -111,16 +83,7 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
         if (owner.isEmpty()) {
             return new ReceiveCallEventResult.Ignored(notOurs(status.parties()));
         }
-        String businessId = owner.get();
-        Map<String, Object> kwargs = callKwargs(status.callSid(), status.parties(), businessId);
-        kwargs.put("call_status", status.callStatus());
-        status.callDuration().ifPresent(d -> kwargs.put("call_duration", d));
-        status.sequenceNumber().ifPresent(n -> kwargs.put("sequence_number", n));
-        status.timestamp().ifPresent(t -> kwargs.put("timestamp", t));
-        EnqueueResult job = enqueue(JobNames.FINALIZE_CALL_LOG, Queues.DEFAULT, kwargs, businessId, traceId,
-                CallDedupeKeys.callEvent(status.callSid(), CallDedupeKeys.ENDED, JobNames.FINALIZE_CALL_LOG),
-                JobRequest.DEFAULT_TIMEOUT);
-        return new ReceiveCallEventResult.Accepted(businessId, List.of(job));
+        return new ReceiveCallEventResult.Ignored(NOT_BUILT + "finalize_call_log_job");
     }
 
     private ReceiveCallEventResult recording(RecordingStatusChanged recording, ReceiveCallEventCommand command) {
@@ -138,42 +101,7 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
                     .map(id -> "business_id '" + id + "' of the callback URL is not in TWILIO_NUMBERS")
                     .orElse("the recording callback URL names no business_id"));
         }
-        String businessId = owner.get();
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("business_id", businessId);
-        kwargs.put("call_sid", recording.callSid());
-        kwargs.put("recording_sid", recording.recordingSid());
-        kwargs.put("recording_url", recording.recordingUrl().get());
-        kwargs.put("recording_status", recording.recordingStatus());
-        recording.recordingDuration().ifPresent(d -> kwargs.put("recording_duration", d));
-        recording.recordingChannels().ifPresent(c -> kwargs.put("recording_channels", c));
-        recording.recordingSource().ifPresent(s -> kwargs.put("recording_source", s));
-        EnqueueResult job = enqueue(JobNames.RECORDING, Queues.RECORDINGS, kwargs, businessId,
-                command.traceId(), CallDedupeKeys.recording(recording.callSid()), RECORDING_TIMEOUT);
-        return new ReceiveCallEventResult.Accepted(businessId, List.of(job));
-    }
-
-    /**
-     * Kwargs every call job shares. Phone numbers are {@code from_number}/{@code to_number}:
-     * {@code from} is a Python keyword, and python-rq workers may read these as keyword arguments.
-     */
-    private static Map<String, Object> callKwargs(String callSid, CallParties parties, String businessId) {
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("business_id", businessId);
-        kwargs.put("call_sid", callSid);
-        parties.from().ifPresent(f -> kwargs.put("from_number", f));
-        parties.to().ifPresent(t -> kwargs.put("to_number", t));
-        parties.direction().ifPresent(d -> kwargs.put("direction", d));
-        return kwargs;
-    }
-
-    private EnqueueResult enqueue(String job, String queueName, Map<String, Object> kwargs, String businessId,
-                                  String traceId, String dedupeKey, Duration timeout) {
-        return queue.enqueue(JobRequest.of(job, queueName, kwargs, businessId, traceId)
-                .withDedupe(dedupeKey, CallDedupeKeys.TTL)
-                .withJobId(DedupeKeys.jobIdFor(job, dedupeKey))
-                .withTimeout(timeout)
-                .withRetry(RETRY));
+        return new ReceiveCallEventResult.Ignored(NOT_BUILT + "recording_job");
     }
 
     private static String notOurs(CallParties parties) {

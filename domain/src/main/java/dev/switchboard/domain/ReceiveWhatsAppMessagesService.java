@@ -1,19 +1,14 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.in.IncomingWhatsAppMessage;
-import dev.switchboard.ports.out.JobQueue;
-import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesCommand;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesResult;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
-import dev.switchboard.ports.out.RetryPolicy;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
 
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,10 +16,6 @@ import java.util.Objects;
  * message, so a retried delivery produces no second job. Enqueues only.
  */
 public final class ReceiveWhatsAppMessagesService implements ReceiveWhatsAppMessagesUseCase {
-
-    /** Transient failures (gateway, AI endpoint) are retried; ids are deduplicated anyway. */
-    static final RetryPolicy RETRY = RetryPolicy.of(3,
-            Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60));
 
     private final JobQueue queue;
 
@@ -43,7 +34,11 @@ public final class ReceiveWhatsAppMessagesService implements ReceiveWhatsAppMess
                 ignored++;
                 continue;
             }
-            EnqueueResult result = queue.enqueue(jobFor(command, message));
+            EnqueueResult result = queue.enqueue(WebhookProcessJob.DEFINITION.deduplicatedRequest(
+                    new WebhookProcessJob.Args(command.businessId(), command.live(), message),
+                    command.businessId(), command.traceId(),
+                    DedupeKeys.whatsAppMessage(command.businessId(), message.remoteJid(), message.id()),
+                    DedupeKeys.WHATSAPP_TTL));
             jobIds.add(result.jobId());
             if (result instanceof EnqueueResult.Enqueued) {
                 enqueued++;
@@ -52,34 +47,5 @@ public final class ReceiveWhatsAppMessagesService implements ReceiveWhatsAppMess
             }
         }
         return new ReceiveWhatsAppMessagesResult(enqueued, duplicates, ignored, jobIds);
-    }
-
-    private static JobRequest jobFor(ReceiveWhatsAppMessagesCommand command, IncomingWhatsAppMessage m) {
-        String dedupeKey = DedupeKeys.whatsAppMessage(command.businessId(), m.remoteJid(), m.id());
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("remote_jid", m.remoteJid());
-        message.put("remote_jid_alt", m.remoteJidAlt().orElse(null));
-        message.put("participant", m.participant().orElse(null));
-        message.put("id", m.id());
-        message.put("from_me", m.fromMe());
-        message.put("sent_at", m.sentAt().map(t -> (Object) t.getEpochSecond()).orElse(null));
-        message.put("push_name", m.pushName().orElse(null));
-        message.put("kind", m.kind());
-        message.put("text", m.text().orElse(null));
-        Map<String, Object> kwargs = new LinkedHashMap<>();
-        kwargs.put("tenant_id", command.businessId());
-        kwargs.put("live", command.live());
-        kwargs.put("message", nullsDropped(message));
-        return JobRequest.of(JobNames.WEBHOOK_PROCESS, Queues.DEFAULT, kwargs, command.businessId(),
-                        command.traceId())
-                .withDedupe(dedupeKey, DedupeKeys.WHATSAPP_TTL)
-                .withJobId(DedupeKeys.jobIdFor(JobNames.WEBHOOK_PROCESS, dedupeKey))
-                .withRetry(RETRY);
-    }
-
-    /** Map.copyOf (in JobRequest) refuses null values; absent fields are simply left out. */
-    private static Map<String, Object> nullsDropped(Map<String, Object> map) {
-        map.values().removeIf(Objects::isNull);
-        return map;
     }
 }

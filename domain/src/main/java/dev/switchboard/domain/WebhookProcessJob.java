@@ -1,55 +1,191 @@
 package dev.switchboard.domain;
 
-import dev.switchboard.ports.out.ConversationEntry;
-import dev.switchboard.ports.out.ConversationHistory;
 import dev.switchboard.ports.in.IncomingWhatsAppMessage;
 import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.in.JobFailure;
 import dev.switchboard.ports.in.JobHandler;
+import dev.switchboard.ports.out.Business;
+import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.ChatMessage;
+import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.ChatModelException;
+import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.Lead;
+import dev.switchboard.ports.out.LeadContact;
+import dev.switchboard.ports.out.LeadRepository;
+import dev.switchboard.ports.out.LeadUpsert;
+import dev.switchboard.ports.out.MessageRepository;
+import dev.switchboard.ports.out.OutgoingWhatsAppMessage;
+import dev.switchboard.ports.out.RetryPolicy;
+import dev.switchboard.ports.out.WhatsAppSessionRepository;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 
 /**
- * {@code webhook_process_job}: one incoming WhatsApp message. Records it in the lead's
- * conversation history (keyed by business and contact). Idempotent: the history is keyed by
- * message id, so a second run records nothing new.
+ * {@code webhook_process_job}: one WhatsApp message a business received (or sent from its phone).
  *
- * <p>Lead upsert, session tracking and the AI reply join this job with their ports.
+ * <p>Upserts the lead (phone from the chat id, an {@code @lid} chat resolved through its
+ * alternate id), appends the message to the lead's conversation and open session, and, for a live
+ * text message from a lead in a 1:1 chat, asks the AI for an answer and enqueues
+ * {@code send_whatsapp_message_job} with a job id derived from this message, so however often this
+ * job runs, the lead gets one reply. Our own messages ({@code fromMe}), group messages and history
+ * sync are recorded, never answered.
+ *
+ * <p>Idempotent: the lead is unique per phone, the message per id, the session per lead, the
+ * reply per inbound message.
  */
 public final class WebhookProcessJob implements JobHandler {
 
-    private final ConversationHistory history;
+    /** Transient failures (store, AI endpoint) are retried; the reply is deduplicated anyway. */
+    public static final JobDefinition<Args> DEFINITION = JobDefinition.of("webhook_process_job", Queues.DEFAULT,
+            RetryPolicy.of(3, Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+            Duration.ofMinutes(2), new Codec(), WebhookProcessJob::new);
 
-    public WebhookProcessJob(ConversationHistory history) {
-        this.history = Objects.requireNonNull(history, "history");
+    /** How much of the conversation the AI sees. */
+    static final int CONTEXT_MESSAGES = 20;
+
+    /**
+     * @param live false for history/offline sync ({@code type: append}): recorded, not answered
+     */
+    public record Args(String tenantId, boolean live, IncomingWhatsAppMessage message) {
+    }
+
+    /** The only place the job's field list lives: the api writes it, the worker reads it. */
+    private static final class Codec implements JobDefinition.Codec<Args> {
+        @Override
+        public Map<String, Object> encode(Args a) {
+            IncomingWhatsAppMessage m = a.message();
+            Map<String, Object> message = Kwargs.builder()
+                    .put("remote_jid", m.remoteJid())
+                    .put("remote_jid_alt", m.remoteJidAlt())
+                    .put("participant", m.participant())
+                    .put("id", m.id())
+                    .put("from_me", m.fromMe())
+                    .put("sent_at", m.sentAt().map(Instant::getEpochSecond))
+                    .put("push_name", m.pushName())
+                    .put("kind", m.kind())
+                    .put("text", m.text())
+                    .build();
+            return Kwargs.builder().put("tenant_id", a.tenantId()).put("live", a.live()).put("message", message).build();
+        }
+
+        @Override
+        public Args decode(Kwargs kwargs) {
+            Kwargs m = kwargs.map("message");
+            return new Args(kwargs.string("tenant_id"), kwargs.bool("live", true), new IncomingWhatsAppMessage(
+                    m.string("remote_jid"),
+                    m.optionalString("remote_jid_alt"),
+                    m.optionalString("participant"),
+                    m.string("id"),
+                    m.bool("from_me"),
+                    m.optionalLong("sent_at").map(Instant::ofEpochSecond),
+                    m.optionalString("push_name"),
+                    m.string("kind"),
+                    m.optionalString("text")));
+        }
+    }
+
+    private final BusinessRepository businesses;
+    private final LeadRepository leads;
+    private final MessageRepository messages;
+    private final WhatsAppSessionRepository sessions;
+    private final ChatModel chat;
+    private final JobQueue jobs;
+    private final Clock clock;
+
+    public WebhookProcessJob(JobCollaborators c) {
+        this.businesses = c.businesses();
+        this.leads = c.leads();
+        this.messages = c.messages();
+        this.sessions = c.sessions();
+        this.chat = c.chat();
+        this.jobs = c.jobs();
+        this.clock = c.clock();
     }
 
     @Override
     public Object run(JobExecution job) {
-        Kwargs kwargs = new Kwargs(job.kwargs());
-        String tenant = kwargs.string("tenant_id");
-        if (!tenant.equals(job.businessId())) {
-            // A job is always run on behalf of the business it was enqueued for; never trust the
-            // payload over the job's own tag.
-            throw new IllegalArgumentException("tenant_id does not match the job's business");
+        Args args = DEFINITION.argsOf(job);
+        if (!args.tenantId().equals(job.businessId())) {
+            // A job runs on behalf of the business it was enqueued for; never trust the payload
+            // over the job's own tag.
+            throw JobFailure.permanent("tenant_id does not match the job's business", null);
         }
-        Kwargs message = kwargs.map("message");
-        IncomingWhatsAppMessage incoming = new IncomingWhatsAppMessage(
-                message.string("remote_jid"),
-                message.optionalString("remote_jid_alt"),
-                message.optionalString("participant"),
-                message.string("id"),
-                message.bool("from_me"),
-                message.optionalLong("sent_at").map(Instant::ofEpochSecond),
-                message.optionalString("push_name"),
-                message.string("kind"),
-                message.optionalString("text"));
-        String contact = WhatsAppContacts.contactOf(incoming);
-        boolean recorded = history.record(new ConversationEntry(job.businessId(), contact,
-                incoming.id(), incoming.sentAt(), incoming.fromMe(), incoming.kind(),
-                incoming.text(), incoming.pushName()));
-        return Map.of("contact", contact, "recorded", recorded);
+        IncomingWhatsAppMessage message = args.message();
+        Optional<LeadContact> contact = WhatsAppContacts.leadContact(job.businessId(), message);
+        if (contact.isEmpty()) {
+            return Map.of("outcome", "ignored", "reason", "not a conversation with a person");
+        }
+        LeadUpsert upsert = leads.upsert(contact.get());
+        Lead lead = upsert.lead();
+        Instant at = message.sentAt().orElseGet(clock::instant);
+        boolean isNew = messages.append(new ChatMessage(job.businessId(), lead.id(), message.id(),
+                message.fromMe() ? ChatMessage.Direction.OUTBOUND : ChatMessage.Direction.INBOUND,
+                "whatsapp", message.kind(), message.text(), at,
+                message.fromMe() ? Optional.empty() : message.pushName()));
+        sessions.touch(job.businessId(), lead.id(), at);
+
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("lead_id", lead.id());
+        result.put("lead_created", upsert.created());
+        result.put("message_recorded", isNew);
+        Optional<String> noReply = whyNoReply(args, message);
+        if (noReply.isPresent()) {
+            result.put("reply", noReply.get());
+            return result;
+        }
+        String dedupeKey = replyDedupeKey(job.businessId(), message);
+        String replyJobId = SendWhatsAppMessageJob.DEFINITION.jobIdFor(dedupeKey);
+        Business business = businesses.findOrCreate(job.businessId());
+        String answer = answer(business, lead);
+        jobs.enqueue(SendWhatsAppMessageJob.DEFINITION.deduplicatedRequest(
+                new SendWhatsAppMessageJob.Args(lead.id(), message.remoteJid(), answer, Optional.of(message.id())),
+                job.businessId(), job.traceId(), dedupeKey, DedupeKeys.WHATSAPP_TTL));
+        result.put("reply", "enqueued");
+        result.put("reply_job_id", replyJobId);
+        return result;
+    }
+
+    /** Why this message gets no AI answer, or empty when it gets one. */
+    static Optional<String> whyNoReply(Args args, IncomingWhatsAppMessage message) {
+        if (message.fromMe()) {
+            return Optional.of("none: our own message");
+        }
+        if (WhatsAppContacts.isGroup(message.remoteJid())) {
+            return Optional.of("none: group chat");
+        }
+        if (!args.live()) {
+            return Optional.of("none: history sync");
+        }
+        if (message.text().map(String::isBlank).orElse(true)) {
+            return Optional.of("none: no text");
+        }
+        return Optional.empty();
+    }
+
+    /** One reply per inbound message: the key of its {@code send_whatsapp_message_job}. */
+    static String replyDedupeKey(String businessId, IncomingWhatsAppMessage message) {
+        return "reply:" + DedupeKeys.whatsAppMessage(businessId, message.remoteJid(), message.id());
+    }
+
+    private String answer(Business business, Lead lead) {
+        List<ChatMessage> conversation = messages.recent(business.id(), lead.id(), CONTEXT_MESSAGES);
+        try {
+            String answer = chat.complete(AgentPrompts.forWhatsApp(business, lead, conversation)).strip();
+            if (answer.isEmpty()) {
+                throw JobFailure.retryAfter("the AI answered with an empty message", null, Optional.empty());
+            }
+            return AgentPrompts.clip(answer, OutgoingWhatsAppMessage.MAX_TEXT);
+        } catch (ChatModelException e) {
+            throw e.retryable()
+                    ? JobFailure.retryAfter("AI unavailable: " + e.getMessage(), e, e.retryAfter())
+                    : JobFailure.permanent("AI refused: " + e.getMessage(), e);
+        }
     }
 }

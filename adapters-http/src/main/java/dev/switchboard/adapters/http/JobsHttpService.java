@@ -1,17 +1,12 @@
 package dev.switchboard.adapters.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.switchboard.ports.in.BroadcastStarted;
 import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.CancelOutcome;
 import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.out.JobAdministration;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobStatus;
-import dev.switchboard.ports.in.SendPushCommand;
-import dev.switchboard.ports.in.SendPushUseCase;
-import dev.switchboard.ports.in.StartBroadcastCommand;
-import dev.switchboard.ports.in.StartBroadcastUseCase;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -37,8 +32,8 @@ import java.util.regex.Pattern;
  * POST /api/jobs/{id}/requeue
  * GET  /api/jobs?state=failed|started|queued|scheduled|finished|canceled&amp;queue=default&amp;offset=0&amp;limit=50
  * POST /api/runs/{runId}/cancel            (admin: ?business_id=...)
- * POST /api/push                           push_send_job, deduplicated per notification id
- * POST /api/broadcasts                     broadcast_job with a run id
+ * POST /api/push                           501 until push_send_job has a handler
+ * POST /api/broadcasts                     501 until broadcast_job has a handler
  * </pre>
  */
 public final class JobsHttpService implements HttpService {
@@ -49,17 +44,13 @@ public final class JobsHttpService implements HttpService {
     private final BearerTokens tokens;
     private final JobInspection inspection;
     private final JobAdministration administration;
-    private final SendPushUseCase push;
-    private final StartBroadcastUseCase broadcasts;
     private final List<String> queues;
 
     public JobsHttpService(BearerTokens tokens, JobInspection inspection, JobAdministration administration,
-                           SendPushUseCase push, StartBroadcastUseCase broadcasts, List<String> queues) {
+                           List<String> queues) {
         this.tokens = tokens;
         this.inspection = inspection;
         this.administration = administration;
-        this.push = push;
-        this.broadcasts = broadcasts;
         this.queues = List.copyOf(queues);
     }
 
@@ -130,39 +121,23 @@ public final class JobsHttpService implements HttpService {
         JsonResponses.send(response, Status.OK_200, Map.of("run_id", runId, "canceled", canceled));
     }
 
+    /**
+     * Push notifications and broadcasts are accepted by the job API's design but their jobs have
+     * no handler yet: 501 names what is missing, and nothing is enqueued (a job nobody can run
+     * would only fail as unknown).
+     */
     private void push(ServerRequest request, ServerResponse response) {
-        String business = businessOf(tokens.authenticate(request), request);
-        JsonNode body = object(JsonBodies.read(request), Set.of("notification_id", "user_id", "title", "body", "url"));
-        SendPushCommand command = command(() -> new SendPushCommand(business, TraceIds.of(request),
-                text(body, "notification_id"), text(body, "user_id"), text(body, "title"), text(body, "body"),
-                optionalText(body, "url")));
-        EnqueueResult result = push.send(command);
-        JsonResponses.send(response, Status.ACCEPTED_202,
-                Map.of("job_id", result.jobId(), "duplicate", result instanceof EnqueueResult.Duplicate));
+        notBuiltYet(request, response, "push_send_job");
     }
 
     private void broadcast(ServerRequest request, ServerResponse response) {
-        String business = businessOf(tokens.authenticate(request), request);
-        JsonNode body = object(JsonBodies.read(request), Set.of("run_id", "message", "recipients"));
-        JsonNode recipients = body.get("recipients");
-        if (recipients == null || !recipients.isArray()) {
-            throw bad("recipients must be an array of phone numbers");
-        }
-        List<String> phones = new ArrayList<>();
-        for (JsonNode phone : recipients) {
-            if (!phone.isTextual()) {
-                throw bad("recipients must be an array of phone numbers");
-            }
-            phones.add(phone.asText());
-        }
-        StartBroadcastCommand command = command(() -> new StartBroadcastCommand(business, TraceIds.of(request),
-                optionalText(body, "run_id"), text(body, "message"), phones));
-        BroadcastStarted started = broadcasts.start(command);
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("job_id", started.jobId());
-        json.put("run_id", started.runId());
-        json.put("duplicate", started.duplicate());
-        JsonResponses.send(response, Status.ACCEPTED_202, json);
+        notBuiltYet(request, response, "broadcast_job");
+    }
+
+    private void notBuiltYet(ServerRequest request, ServerResponse response, String job) {
+        businessOf(tokens.authenticate(request), request);
+        JsonResponses.send(response, Status.NOT_IMPLEMENTED_501, Map.of("error",
+                "not built yet: " + job + " has no handler, so nothing was enqueued"));
     }
 
     /** Writes happen on behalf of one business: the admin token must say which. */

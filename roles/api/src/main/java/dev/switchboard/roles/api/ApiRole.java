@@ -15,8 +15,6 @@ import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisSchedulerStatus;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
-import dev.switchboard.domain.SendPushService;
-import dev.switchboard.domain.StartBroadcastService;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
@@ -32,7 +30,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.logging.Logger;
 
 /**
@@ -102,8 +99,7 @@ public final class ApiRole implements AutoCloseable {
         Map<String, String> tokens = new LinkedHashMap<>();
         config.apiTokens().forEach(t -> tokens.put(t.businessId(), t.token()));
         return new JobsHttpService(new BearerTokens(tokens, config.adminToken()), inspection,
-                new RedisJobAdministration(redis, Clock.systemUTC()), new SendPushService(queue),
-                new StartBroadcastService(queue, () -> UUID.randomUUID().toString()), config.queues());
+                new RedisJobAdministration(redis, Clock.systemUTC()), config.queues());
     }
 
     private static List<HttpService> httpServices(RoleConfig config, JobQueue queue) {

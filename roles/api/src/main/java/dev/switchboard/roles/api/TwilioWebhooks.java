@@ -48,6 +48,6 @@ final class TwilioWebhooks {
     }
 
     private static ReceiveCallEventUseCase receiveCallEvent(JobQueue queue, TwilioSettings twilio) {
-        return new ReceiveCallEventService(queue, new BusinessPhoneNumbers(twilio.numbers()));
+        return new ReceiveCallEventService(new BusinessPhoneNumbers(twilio.numbers()));
     }
 }

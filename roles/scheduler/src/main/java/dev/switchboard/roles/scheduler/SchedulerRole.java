@@ -12,6 +12,7 @@ import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
 
 import java.time.Clock;
+import java.util.List;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -69,7 +70,7 @@ public final class SchedulerRole implements AutoCloseable {
         }
         PeriodicScheduler scheduler = new PeriodicScheduler(
                 new PeriodicScheduler.Config(owner, settings.leaseTtl(), settings.catchUp(),
-                        PeriodicJobs.table(settings.zone())),
+                        PeriodicJobs.runnable(settings.zone())),
                 settings.scheduleClock(Clock.systemUTC()),
                 RedisLeaseLock.scheduler(redis),
                 new RedisSchedulerTicks(redis),
@@ -77,6 +78,10 @@ public final class SchedulerRole implements AutoCloseable {
                 new SchedulerLog(owner));
         SchedulerLoop loop = new SchedulerLoop(scheduler, settings.tick());
         log().info("scheduler " + owner + " starting: " + settings);
+        List<String> skipped = PeriodicJobs.skipped(settings.zone());
+        if (!skipped.isEmpty()) {
+            log().info("not scheduled, no handler yet: " + String.join(", ", skipped));
+        }
         loop.start();
         return new SchedulerRole(redis, scheduler, loop);
     }

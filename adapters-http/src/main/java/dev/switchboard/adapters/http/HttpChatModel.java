@@ -1,0 +1,177 @@
+package dev.switchboard.adapters.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.ChatModelException;
+import dev.switchboard.ports.out.ChatRequest;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * {@link ChatModel} over an OpenAI-compatible {@code POST {base}/chat/completions} (OpenAI, vLLM,
+ * llama.cpp, Ollama; docs/ai.md). One attempt per call: retries belong to the job's retry policy,
+ * so a worker slot never sleeps on a rate limit. Statuses are classified as the official SDK
+ * does: 408, 409, 429 (except an exhausted quota) and 5xx, timeouts and refused connections are
+ * retryable; other 4xx are not; an {@code x-should-retry} header overrides; {@code retry-after-ms}
+ * or {@code retry-after} (seconds) up to two minutes becomes the least delay before the retry.
+ */
+public final class HttpChatModel implements ChatModel {
+
+    /**
+     * @param baseUrl        e.g. {@code https://api.openai.com/v1} (the path before /chat/completions)
+     * @param apiKey         sent as a bearer token when present (never logged)
+     * @param model          the model name
+     * @param timeout        the whole request's deadline
+     * @param maxTokens      the answer's length limit
+     * @param maxTokensField {@code max_tokens} (local servers) or {@code max_completion_tokens} (OpenAI)
+     */
+    public record Settings(URI baseUrl, Optional<String> apiKey, String model, Duration timeout, int maxTokens,
+                           String maxTokensField) {
+        public Settings {
+            Objects.requireNonNull(baseUrl, "baseUrl");
+            Objects.requireNonNull(apiKey, "apiKey");
+            Objects.requireNonNull(model, "model");
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(maxTokensField, "maxTokensField");
+        }
+
+        @Override
+        public String toString() {
+            return "Settings[baseUrl=" + baseUrl + ", apiKey=" + (apiKey.isPresent() ? "<set>" : "<unset>")
+                    + ", model=" + model + ", timeout=" + timeout + ", maxTokens=" + maxTokens + "]";
+        }
+    }
+
+    /** Retry-After values beyond this mean "give up" (the SDK's rule). */
+    static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(2);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Settings settings;
+    private final URI endpoint;
+    private final HttpClient http;
+
+    public HttpChatModel(Settings settings, HttpClient http) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.http = Objects.requireNonNull(http, "http");
+        String base = settings.baseUrl().toString();
+        this.endpoint = URI.create((base.endsWith("/") ? base : base + "/") + "chat/completions");
+    }
+
+    @Override
+    public String complete(ChatRequest request) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(request)));
+        settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
+        HttpResponse<String> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (HttpTimeoutException e) {
+            throw new ChatModelException("no answer within " + settings.timeout().toMillis() + " ms", true, Optional.empty());
+        } catch (IOException e) {
+            throw new ChatModelException("cannot reach " + endpoint.getHost() + ": " + e.getClass().getSimpleName(),
+                    true, Optional.empty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatModelException("interrupted", true, Optional.empty());
+        }
+        if (response.statusCode() == 200) {
+            return content(response.body());
+        }
+        throw failure(response);
+    }
+
+    private String body(ChatRequest request) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("model", settings.model());
+        ArrayNode messages = body.putArray("messages");
+        messages.addObject().put("role", "system").put("content", request.systemPrompt());
+        for (ChatRequest.Turn turn : request.turns()) {
+            messages.addObject().put("role", turn.role().name().toLowerCase(Locale.ROOT)).put("content", turn.content());
+        }
+        body.put(settings.maxTokensField(), settings.maxTokens());
+        body.put("temperature", 0.4);
+        body.put("stream", false);
+        return body.toString();
+    }
+
+    private static String content(String body) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(body);
+        } catch (IOException e) {
+            throw new ChatModelException("the AI answered 200 with a body that is not JSON", true, Optional.empty());
+        }
+        JsonNode choices = root.path("choices");
+        if (!choices.isArray() || choices.isEmpty()) {
+            throw new ChatModelException("the AI answered without choices", true, Optional.empty());
+        }
+        JsonNode content = choices.get(0).path("message").path("content");
+        if (!content.isTextual()) {
+            throw new ChatModelException("the AI answered without message content", true, Optional.empty());
+        }
+        return content.asText();
+    }
+
+    static ChatModelException failure(HttpResponse<String> response) {
+        int status = response.statusCode();
+        String code = errorCode(response.body());
+        boolean retryable = switch (status) {
+            case 408, 409 -> true;
+            case 429 -> !"insufficient_quota".equals(code);
+            default -> status >= 500;
+        };
+        Optional<String> override = response.headers().firstValue("x-should-retry");
+        if (override.isPresent()) {
+            retryable = "true".equalsIgnoreCase(override.get());
+        }
+        Optional<Duration> after = retryAfter(response);
+        if (after.isPresent() && after.get().compareTo(MAX_RETRY_AFTER) > 0) {
+            retryable = false;
+        }
+        return new ChatModelException("HTTP " + status + (code.isEmpty() ? "" : " (" + code + ")"), retryable,
+                retryable ? after : Optional.empty());
+    }
+
+    private static String errorCode(String body) {
+        try {
+            JsonNode error = JSON.readTree(body).path("error");
+            String code = error.path("code").asText("");
+            return code.isEmpty() ? error.path("type").asText("") : code;
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    static Optional<Duration> retryAfter(HttpResponse<?> response) {
+        Optional<Duration> ms = response.headers().firstValue("retry-after-ms").flatMap(v -> parse(v, true));
+        return ms.isPresent() ? ms : response.headers().firstValue("retry-after").flatMap(v -> parse(v, false));
+    }
+
+    private static Optional<Duration> parse(String value, boolean millis) {
+        try {
+            double number = Double.parseDouble(value.strip());
+            if (number < 0 || Double.isNaN(number)) {
+                return Optional.empty();
+            }
+            return Optional.of(Duration.ofMillis((long) (millis ? number : number * 1000)));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // an HTTP date: rare for these servers; the policy's interval applies
+        }
+    }
+}

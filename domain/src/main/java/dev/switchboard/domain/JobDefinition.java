@@ -1,0 +1,122 @@
+package dev.switchboard.domain;
+
+import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.in.JobHandler;
+import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.out.RetryPolicy;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Everything about one job type that is not its handler's code: its name, queue, retry policy,
+ * timeout, how its typed arguments become keyword arguments and back, and how its handler is
+ * built. Each job type's own file holds its definition as {@code DEFINITION}; {@link JobCatalogue}
+ * lists them all. Enqueuers build requests here and nowhere else, so a job's field list, queue
+ * and dedupe rules live in one place.
+ *
+ * @param <A> the job's argument record
+ */
+public final class JobDefinition<A> {
+
+    /** Turns a job's argument record into JSON-shaped keyword arguments and back. */
+    public interface Codec<A> {
+        Map<String, Object> encode(A args);
+
+        A decode(Kwargs kwargs);
+    }
+
+    private final String name;
+    private final String queue;
+    private final RetryPolicy retry;
+    private final Duration timeout;
+    private final Codec<A> codec;
+    private final Function<JobCollaborators, JobHandler> handler;
+
+    private JobDefinition(String name, String queue, RetryPolicy retry, Duration timeout, Codec<A> codec,
+                          Function<JobCollaborators, JobHandler> handler) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.retry = Objects.requireNonNull(retry, "retry");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.codec = Objects.requireNonNull(codec, "codec");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        if (!Queues.ALL.contains(queue)) {
+            throw new IllegalArgumentException("unknown queue '" + queue + "' for " + name);
+        }
+    }
+
+    /**
+     * A job type.
+     *
+     * @param handler builds the handler from the worker's collaborators (usually the job class's
+     *                constructor reference)
+     */
+    public static <A> JobDefinition<A> of(String name, String queue, RetryPolicy retry, Duration timeout,
+                                          Codec<A> codec, Function<JobCollaborators, JobHandler> handler) {
+        return new JobDefinition<>(name, queue, retry, timeout, codec, handler);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String queue() {
+        return queue;
+    }
+
+    public RetryPolicy retry() {
+        return retry;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** A request for one job with a random id and no dedupe. */
+    public JobRequest request(A args, String businessId, String traceId) {
+        return JobRequest.of(name, queue, codec.encode(args), businessId, traceId)
+                .withRetry(retry)
+                .withTimeout(timeout);
+    }
+
+    /**
+     * A request for the one job of an event that may arrive more than once: deduplicated on
+     * {@code dedupeKey} for {@code ttl}, with the job id derived from the key, so every delivery
+     * of the event maps to the same job.
+     */
+    public JobRequest deduplicatedRequest(A args, String businessId, String traceId, String dedupeKey,
+                                          Duration ttl) {
+        return request(args, businessId, traceId)
+                .withDedupe(dedupeKey, ttl)
+                .withJobId(DedupeKeys.jobIdFor(name, dedupeKey));
+    }
+
+    /** The job id {@link #deduplicatedRequest} gives the job of {@code dedupeKey}. */
+    public String jobIdFor(String dedupeKey) {
+        return DedupeKeys.jobIdFor(name, dedupeKey);
+    }
+
+    /**
+     * The typed arguments of a job being run. Decoding fails with a message naming the bad
+     * argument; a malformed job is a bug, so the failure is permanent.
+     */
+    public A argsOf(JobExecution job) {
+        if (!job.name().equals(name)) {
+            throw new IllegalArgumentException("job " + job.jobId() + " is a " + job.name() + ", not a " + name);
+        }
+        return codec.decode(new Kwargs(job.kwargs()));
+    }
+
+    /** This job's handler, built from the worker's collaborators. */
+    JobHandler handler(JobCollaborators collaborators) {
+        return handler.apply(collaborators);
+    }
+
+    @Override
+    public String toString() {
+        return name + " (queue " + queue + ")";
+    }
+}

@@ -1,0 +1,79 @@
+package dev.switchboard.domain;
+
+import dev.switchboard.ports.in.IncomingWhatsAppMessage;
+import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.out.JobRequest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Job types: requests built from the type, and each codec reads back what it wrote. */
+class JobDefinitionTest {
+
+    private static JobExecution executionOf(JobRequest request) {
+        return new JobExecution(request.jobId().orElse("job-1"), request.name(), request.kwargs(),
+                request.businessId(), request.traceId(), 1, (percent, message) -> { });
+    }
+
+    @Test
+    void aWebhookJobRoundTripsThroughItsKwargs() {
+        IncomingWhatsAppMessage message = new IncomingWhatsAppMessage("123@lid",
+                Optional.of("5511999990000@s.whatsapp.net"), Optional.empty(), "3EB0AB", false,
+                Optional.of(Instant.ofEpochSecond(1_764_507_600L)), Optional.of("Ana"), "conversation", Optional.of("Oi"));
+        WebhookProcessJob.Args args = new WebhookProcessJob.Args("biz-1", true, message);
+        JobRequest request = WebhookProcessJob.DEFINITION.deduplicatedRequest(args, "biz-1", "t-1", "key-1",
+                DedupeKeys.WHATSAPP_TTL);
+        assertEquals("webhook_process_job", request.name());
+        assertEquals("default", request.queue());
+        assertEquals(WebhookProcessJob.DEFINITION.retry(), request.retry());
+        assertEquals(WebhookProcessJob.DEFINITION.jobIdFor("key-1"), request.jobId().orElseThrow());
+        assertEquals(args, WebhookProcessJob.DEFINITION.argsOf(executionOf(request)));
+    }
+
+    @Test
+    void aSendJobRoundTripsThroughItsKwargs() {
+        SendWhatsAppMessageJob.Args args = new SendWhatsAppMessageJob.Args("lead-1", "5511999990000@s.whatsapp.net",
+                "Olá", Optional.empty());
+        JobRequest request = SendWhatsAppMessageJob.DEFINITION.request(args, "biz-1", "t-1");
+        assertTrue(request.jobId().isEmpty());
+        assertEquals(args, SendWhatsAppMessageJob.DEFINITION.argsOf(executionOf(request)));
+    }
+
+    @Test
+    void aMalformedJobFailsNamingTheArgument() {
+        JobRequest request = JobRequest.of("send_whatsapp_message_job", "default", java.util.Map.of("lead_id", 7),
+                "biz-1", "t");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SendWhatsAppMessageJob.DEFINITION.argsOf(executionOf(request)));
+        assertTrue(e.getMessage().contains("lead_id"), e.getMessage());
+    }
+
+    @Test
+    void theCatalogueNamesEveryJobTypeOnceAndNoneOfTheUnbuilt() {
+        Set<String> names = new HashSet<>();
+        for (JobDefinition<?> definition : JobCatalogue.DEFINITIONS) {
+            assertTrue(names.add(definition.name()), "twice: " + definition.name());
+            assertTrue(definition.name().endsWith("_job"), definition.name());
+        }
+        for (String unbuilt : JobCatalogue.NOT_BUILT_YET) {
+            assertTrue(!names.contains(unbuilt), unbuilt + " is built: take it off NOT_BUILT_YET");
+        }
+    }
+
+    @Test
+    void theSchedulerSkipsPeriodicJobsWithoutHandler() {
+        for (PeriodicJob job : PeriodicJobs.runnable(java.time.ZoneOffset.UTC)) {
+            assertTrue(JobCatalogue.names().contains(job.name()), job.name());
+        }
+        for (String skipped : PeriodicJobs.skipped(java.time.ZoneOffset.UTC)) {
+            assertTrue(JobCatalogue.NOT_BUILT_YET.contains(skipped), skipped);
+        }
+    }
+}

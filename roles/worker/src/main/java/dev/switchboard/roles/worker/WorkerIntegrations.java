@@ -1,0 +1,149 @@
+package dev.switchboard.roles.worker;
+
+import dev.switchboard.adapters.http.HttpChatModel;
+import dev.switchboard.adapters.http.HttpWhatsAppGateway;
+import dev.switchboard.domain.EmbeddedChatModel;
+import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.WhatsAppGateway;
+import dev.switchboard.ports.out.WhatsAppSendException;
+import dev.switchboard.roles.common.ConfigException;
+import dev.switchboard.roles.common.Durations;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The worker's external services, read once from the environment and validated (every problem at
+ * once): the AI ({@code AI_BASE_URL}, {@code AI_API_KEY}, {@code AI_MODEL}, {@code AI_TIMEOUT},
+ * {@code AI_MAX_TOKENS}, {@code AI_MAX_TOKENS_FIELD}; the embedded agent when {@code AI_BASE_URL}
+ * is unset) and the WhatsApp gateway ({@code WHATSAPP_GATEWAY_URL}, {@code WHATSAPP_GATEWAY_SECRET},
+ * {@code WHATSAPP_GATEWAY_TIMEOUT}; unset: sends fail at once with a message saying so). Secrets
+ * never appear in {@link #toString()}.
+ */
+record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway) {
+
+    static WorkerIntegrations fromEnvironment(Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        Optional<HttpChatModel.Settings> ai = Optional.empty();
+        Optional<URI> aiUrl = url(env, "AI_BASE_URL", problems);
+        if (aiUrl.isPresent()) {
+            Duration timeout = duration(env, "AI_TIMEOUT", Duration.ofSeconds(30), problems);
+            int maxTokens = positive(env, "AI_MAX_TOKENS", 300, problems);
+            String field = env.getOrDefault("AI_MAX_TOKENS_FIELD", "max_tokens").trim();
+            if (!field.equals("max_tokens") && !field.equals("max_completion_tokens")) {
+                problems.add("AI_MAX_TOKENS_FIELD must be max_tokens or max_completion_tokens, was '" + field + "'");
+            }
+            String model = env.getOrDefault("AI_MODEL", "").trim();
+            if (model.isEmpty()) {
+                problems.add("AI_MODEL must name the model when AI_BASE_URL is set");
+            }
+            ai = Optional.of(new HttpChatModel.Settings(aiUrl.get(), nonBlank(env, "AI_API_KEY"), model, timeout,
+                    maxTokens, field));
+        }
+        Optional<HttpWhatsAppGateway.Settings> gateway = Optional.empty();
+        Optional<URI> gatewayUrl = url(env, "WHATSAPP_GATEWAY_URL", problems);
+        if (gatewayUrl.isPresent()) {
+            Optional<String> secret = nonBlank(env, "WHATSAPP_GATEWAY_SECRET");
+            if (secret.isEmpty()) {
+                problems.add("WHATSAPP_GATEWAY_SECRET must be set when WHATSAPP_GATEWAY_URL is");
+            }
+            Duration timeout = duration(env, "WHATSAPP_GATEWAY_TIMEOUT", Duration.ofSeconds(20), problems);
+            gateway = Optional.of(new HttpWhatsAppGateway.Settings(gatewayUrl.get(), secret.orElse(""), timeout));
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(String.join("; ", problems));
+        }
+        return new WorkerIntegrations(ai, gateway);
+    }
+
+    ChatModel chatModel(HttpClient http) {
+        return ai.<ChatModel>map(settings -> new HttpChatModel(settings, http)).orElseGet(EmbeddedChatModel::new);
+    }
+
+    WhatsAppGateway whatsAppGateway(HttpClient http, Clock clock) {
+        return gateway.<WhatsAppGateway>map(settings -> new HttpWhatsAppGateway(settings, http, clock))
+                .orElseGet(() -> message -> {
+                    throw new WhatsAppSendException("no WhatsApp gateway configured: set WHATSAPP_GATEWAY_URL and"
+                            + " WHATSAPP_GATEWAY_SECRET, then requeue this job", 0, false, Optional.empty());
+                });
+    }
+
+    /** One line for the start-up log. */
+    String describe() {
+        return "AI: " + ai.map(s -> s.model() + " at " + s.baseUrl()).orElse("embedded agent (AI_BASE_URL unset)")
+                + "; WhatsApp gateway: " + gateway.map(s -> s.baseUrl().toString())
+                .orElse("none (WHATSAPP_GATEWAY_URL unset: replies fail until it is set)");
+    }
+
+    private static Optional<String> nonBlank(Map<String, String> env, String name) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.trim());
+    }
+
+    private static Optional<URI> url(Map<String, String> env, String name, List<String> problems) {
+        Optional<String> value = nonBlank(env, name);
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(value.get());
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null
+                    && uri.getRawUserInfo() == null && uri.getRawQuery() == null) {
+                return Optional.of(uri);
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add(name + " must be an absolute http(s) URL without user info or query");
+        return Optional.empty();
+    }
+
+    private static Duration duration(Map<String, String> env, String name, Duration fallback, List<String> problems) {
+        Optional<String> value = nonBlank(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            Duration d = Durations.parse(name, value.get());
+            if (d.isZero() || d.isNegative()) {
+                problems.add(name + " must be positive");
+                return fallback;
+            }
+            return d;
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+            return fallback;
+        }
+    }
+
+    private static int positive(Map<String, String> env, String name, int fallback, List<String> problems) {
+        Optional<String> value = nonBlank(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.get());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + " must be a positive whole number, was '" + value.get() + "'");
+        return fallback;
+    }
+
+    @Override
+    public String toString() {
+        return "WorkerIntegrations[" + describe() + "]";
+    }
+}
