@@ -20,7 +20,7 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.CompositeArchRule;
 
 /**
- * The hexagon and the thread rule of ARCHITECTURE.md, as ArchUnit rules.
+ * The hexagon and the thread rule of docs/architecture.md, as ArchUnit rules.
  *
  * <p>The rules know the code only by package: everything below must stay true of the
  * production packages (see README.md).

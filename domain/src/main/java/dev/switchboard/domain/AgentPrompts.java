@@ -25,13 +25,30 @@ public final class AgentPrompts {
                 .append("Never invent prices, dates or promises; when unsure, offer that someone from the team calls back.");
         business.agentPrompt().ifPresent(p -> system.append("\n\nAbout the business and how to answer:\n").append(p));
         lead.name().ifPresent(n -> system.append("\n\nThe customer's WhatsApp name is ").append(n).append('.'));
+        return new ChatRequest(system.toString(), turns(conversation),
+                new ChatRequest.Context(business.name(), business.agentPrompt(), lead.name(), "whatsapp"));
+    }
+
+    /** The request for a summary of one session's conversation, for the business's team. */
+    public static ChatRequest summaryOf(Business business, java.util.Optional<String> leadName,
+                                        List<ChatMessage> conversation) {
+        String system = "Summarize this WhatsApp conversation between " + business.name() + " and a customer in at most"
+                + " three sentences, for the sales team: what the customer wants, what was answered or promised, and"
+                + " the next step. Write in the customer's language.";
+        return new ChatRequest(system, turns(conversation),
+                new ChatRequest.Context(business.name(), business.agentPrompt(), leadName, SUMMARY));
+    }
+
+    /** The {@link ChatRequest.Context#channel()} of summary requests. */
+    public static final String SUMMARY = "summary";
+
+    private static List<ChatRequest.Turn> turns(List<ChatMessage> conversation) {
         List<ChatRequest.Turn> turns = new ArrayList<>(conversation.size());
         for (ChatMessage m : conversation) {
             m.text().filter(t -> !t.isBlank()).ifPresent(t -> turns.add(new ChatRequest.Turn(
                     m.direction() == ChatMessage.Direction.INBOUND ? ChatRequest.Role.USER : ChatRequest.Role.ASSISTANT, t)));
         }
-        return new ChatRequest(system.toString(), turns,
-                new ChatRequest.Context(business.name(), business.agentPrompt(), lead.name(), "whatsapp"));
+        return turns;
     }
 
     /** {@code text} cut to at most {@code max} chars, never between the halves of a surrogate pair. */

@@ -3,7 +3,7 @@ package dev.switchboard.domain;
 import java.time.Duration;
 
 /**
- * Dedupe keys of the jobs that Twilio call events produce (shared/seeds: {@code twilio:{call_sid}:{event}},
+ * Dedupe keys of the jobs that Twilio call events produce (docs/twilio.md, "Jobs, queues and dedupe keys": {@code twilio:{call_sid}:{event}},
  * {@code recording:{call_sid}}).
  *
  * <p>A dedupe key holds exactly one job id, and one event may produce several jobs, so call-event

@@ -23,6 +23,9 @@ public final class EmbeddedChatModel implements ChatModel {
     @Override
     public String complete(ChatRequest request) {
         ChatRequest.Context context = request.context();
+        if (context.channel().equals(AgentPrompts.SUMMARY)) {
+            return summary(request);
+        }
         String greeting = context.leadName().map(n -> "Hi " + firstName(n) + "!").orElse("Hi!");
         StringBuilder answer = new StringBuilder(greeting)
                 .append(" This is ").append(context.businessName()).append('.');
@@ -35,6 +38,19 @@ public final class EmbeddedChatModel implements ChatModel {
         }
         answer.append(" Would you like us to call you back?");
         return answer.toString();
+    }
+
+    /** A plain summary: how many messages, with whom, and what the customer last wrote. */
+    private static String summary(ChatRequest request) {
+        long fromCustomer = request.turns().stream().filter(t -> t.role() == ChatRequest.Role.USER).count();
+        long fromUs = request.turns().size() - fromCustomer;
+        String who = request.context().leadName().map(String::strip).orElse("The customer");
+        StringBuilder text = new StringBuilder(who).append(" sent ").append(fromCustomer)
+                .append(fromCustomer == 1 ? " message" : " messages").append(" and got ").append(fromUs)
+                .append(fromUs == 1 ? " answer." : " answers.");
+        request.lastUserMessage().map(String::strip).filter(q -> !q.isEmpty())
+                .ifPresent(q -> text.append(" Last message: \"").append(quote(q)).append("\"."));
+        return text.toString();
     }
 
     private static String firstName(String name) {

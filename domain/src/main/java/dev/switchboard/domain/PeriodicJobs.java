@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The periodic job table (ARCHITECTURE.md, "The scheduler"). The two cleanups go to the
+ * The periodic job table (docs/architecture.md, "The scheduler"). The two cleanups go to the
  * {@code maintenance} queue, where housekeeping cannot delay customer-facing work;
  * {@code reminders_tick_job} goes to {@code default}, because a reminder is customer-facing and
  * late by as long as it waits.

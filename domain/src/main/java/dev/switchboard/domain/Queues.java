@@ -2,7 +2,7 @@ package dev.switchboard.domain;
 
 import java.util.List;
 
-/** The queue names, highest priority first (ARCHITECTURE.md). */
+/** The queue names, highest priority first (docs/architecture.md, "The queue"). */
 public final class Queues {
     public static final String HIGH = "high";
     public static final String DEFAULT = "default";

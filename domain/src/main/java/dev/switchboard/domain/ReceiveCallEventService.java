@@ -31,7 +31,7 @@ import java.util.Set;
  */
 public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
 
-    /** Statuses after which a call produces no more audio (shared/specs/twilio-webhooks.md §4). */
+    /** Statuses after which a call produces no more audio (docs/twilio.md, "Voice and status callbacks"). */
     static final Set<String> FINAL_STATUSES = Set.of("completed", "busy", "failed", "no-answer", "canceled");
 
     /** Said of call events whose job has no handler yet: accepted, nothing enqueued (README). */

@@ -28,10 +28,14 @@ import java.util.Optional;
  */
 public final class SendWhatsAppMessageJob implements JobHandler {
 
-    /** The gateway contract's backoff: 1 s doubling to a minute, about a quarter of an hour in all. */
+    /**
+     * The gateway contract's backoff: 1 s doubling to a minute, 8 retries, about three minutes in
+     * all (one interval per retry: python-rq repeats the first interval when there are fewer).
+     */
     public static final JobDefinition<Args> DEFINITION = JobDefinition.of("send_whatsapp_message_job", Queues.DEFAULT,
             RetryPolicy.of(8, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4),
-                    Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(32), Duration.ofSeconds(60)),
+                    Duration.ofSeconds(8), Duration.ofSeconds(16), Duration.ofSeconds(32), Duration.ofSeconds(60),
+                    Duration.ofSeconds(60)),
             Duration.ofMinutes(1), new Codec(), SendWhatsAppMessageJob::new);
 
     /**

@@ -145,7 +145,8 @@ public final class WebhookProcessJob implements JobHandler {
         Business business = businesses.findOrCreate(job.businessId());
         String answer = answer(business, lead);
         jobs.enqueue(SendWhatsAppMessageJob.DEFINITION.deduplicatedRequest(
-                new SendWhatsAppMessageJob.Args(lead.id(), message.remoteJid(), answer, Optional.of(message.id())),
+                new SendWhatsAppMessageJob.Args(lead.id(), WhatsAppContacts.withoutDevice(message.remoteJid()), answer,
+                        Optional.of(message.id())),
                 job.businessId(), job.traceId(), dedupeKey, DedupeKeys.WHATSAPP_TTL));
         result.put("reply", "enqueued");
         result.put("reply_job_id", replyJobId);

@@ -63,10 +63,20 @@ public final class WhatsAppContacts {
             return Optional.empty();
         }
         // Answer where the lead wrote (a 1:1 chat); a group is not the lead's own chat.
-        Optional<String> chat = group ? phone.map(p -> p.substring(1) + PHONE_SUFFIX) : Optional.of(jid);
+        Optional<String> chat = group ? phone.map(p -> p.substring(1) + PHONE_SUFFIX) : Optional.of(withoutDevice(jid));
         // Our own messages carry our name, not the lead's.
         Optional<String> name = message.fromMe() ? Optional.empty() : message.pushName().filter(n -> !n.isBlank());
         return Optional.of(new LeadContact(businessId, phone, chat, lid, name, "whatsapp"));
+    }
+
+    /**
+     * The chat's JID without a device suffix ({@code 5511999990000:12@s.whatsapp.net} becomes
+     * {@code 5511999990000@s.whatsapp.net}): the gateway sends to users, never to one device.
+     */
+    public static String withoutDevice(String jid) {
+        int at = jid.indexOf('@');
+        int colon = jid.indexOf(':');
+        return colon > 0 && at > colon ? jid.substring(0, colon) + jid.substring(at) : jid;
     }
 
     static Optional<String> phoneOf(String jid) {

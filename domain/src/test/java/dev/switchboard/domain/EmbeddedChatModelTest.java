@@ -47,4 +47,15 @@ class EmbeddedChatModelTest {
         assertTrue(answer.contains("x".repeat(EmbeddedChatModel.QUOTE - 1) + "…"), answer);
         assertFalse(answer.contains("x".repeat(EmbeddedChatModel.QUOTE + 1)));
     }
+
+    @Test
+    void summarizesASessionPlainly() {
+        ChatRequest request = new ChatRequest("summarize", List.of(
+                new ChatRequest.Turn(ChatRequest.Role.USER, "Oi"),
+                new ChatRequest.Turn(ChatRequest.Role.ASSISTANT, "Olá!"),
+                new ChatRequest.Turn(ChatRequest.Role.USER, "Quero um orçamento")),
+                new ChatRequest.Context("Acme", Optional.empty(), Optional.of("Ana"), AgentPrompts.SUMMARY));
+        assertEquals("Ana sent 2 messages and got 1 answer. Last message: \"Quero um orçamento\".",
+                model.complete(request));
+    }
 }

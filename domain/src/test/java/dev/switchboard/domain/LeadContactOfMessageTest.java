@@ -53,6 +53,7 @@ class LeadContactOfMessageTest {
         LeadContact c = contact(message("5511999990000:12@s.whatsapp.net", "99887766@lid", null, false));
         assertEquals(Optional.of("+5511999990000"), c.phone(), "the device suffix is dropped");
         assertEquals(Optional.of("99887766@lid"), c.lid());
+        assertEquals(Optional.of("5511999990000@s.whatsapp.net"), c.whatsAppJid(), "answer the user, not one device");
     }
 
     @Test

@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
 
 /**
  * Validates the WhatsApp gateway's body ({@code {"tenantId", "payload": messages.upsert event}},
- * shared/specs/baileys-webhook.md) and normalises each message. The whole body is checked before
+ * docs/whatsapp.md) and normalises each message. The whole body is checked before
  * anything is enqueued, so a bad message anywhere rejects the delivery and writes nothing.
  */
 final class BaileysPayloads {

@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Reads Twilio's form fields (shared/specs/twilio-webhooks.md §3 to §5) into call events. Runs after
+ * Reads Twilio's form fields (docs/twilio.md, "Voice and status callbacks" and "Recording callbacks") into call events. Runs after
  * the signature check: a field missing from a genuine Twilio request is a 400 that names it.
  */
 final class TwilioPayloads {

@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The examples of shared/specs/baileys-webhook.md section 4, normalised. */
+/** The examples of docs/whatsapp.md, "Examples, normalised", normalised. */
 class BaileysPayloadsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 

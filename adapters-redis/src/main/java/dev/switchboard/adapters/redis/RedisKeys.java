@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Every Redis key Switchboard reads or writes. python-rq's layout (shared/specs/rq-data-model.md)
+ * Every Redis key Switchboard reads or writes. python-rq's layout (docs/redis-keys.md)
  * for jobs, queues and registries, so rq's own tools and {@code redis-cli LLEN rq:queue:default}
  * see Switchboard's jobs; {@code switchboard:} keys for what rq has no place for.
  */
@@ -72,14 +72,6 @@ public final class RedisKeys {
     /** A dedupe key: holds the id of the job it was taken for, until it expires. */
     public static String dedupe(String dedupeKey) {
         return "job_lock:" + dedupeKey;
-    }
-
-    public static String conversation(String businessId, String contact) {
-        return "switchboard:conversation:" + part(businessId) + ":" + part(contact);
-    }
-
-    public static String conversationMessages(String businessId, String contact) {
-        return conversation(businessId, contact) + ":messages";
     }
 
     /**

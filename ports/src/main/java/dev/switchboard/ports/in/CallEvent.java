@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Something the telephony provider (Twilio) told us about one call, already read from its wire
  * format. Each kind carries only what the provider sends for it
- * (shared/specs/twilio-webhooks.md §3 to §5).
+ * (docs/twilio.md, "Voice and status callbacks").
  */
 public sealed interface CallEvent {
 

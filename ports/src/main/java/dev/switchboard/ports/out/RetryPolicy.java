@@ -6,8 +6,10 @@ import java.util.Objects;
 
 /**
  * How often a failed job is tried again and how long to wait before each retry, in the shape of
- * python-rq's {@code Retry(max=3, interval=[10, 30, 60])}. When there are fewer intervals than
- * retries the last interval repeats.
+ * python-rq's {@code Retry(max=3, interval=[10, 30, 60])}, with python-rq's rule for picking the
+ * interval: retry number {@code n} (1-based) waits {@code intervals[max(len - (max - n + 1), 0)]},
+ * so when there are fewer intervals than retries the <em>first</em> interval repeats at the start.
+ * Give one interval per retry to get exactly the waits listed.
  */
 public record RetryPolicy(int max, List<Duration> intervals) {
     public static final RetryPolicy NONE = new RetryPolicy(0, List.of());

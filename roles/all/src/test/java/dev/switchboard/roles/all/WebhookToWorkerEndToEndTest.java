@@ -2,6 +2,7 @@ package dev.switchboard.roles.all;
 
 import dev.switchboard.testsupport.ChildJvm;
 import dev.switchboard.testsupport.FreePorts;
+import dev.switchboard.testsupport.PostgresFixture;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -11,6 +12,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.util.List;
 import java.util.Map;
 
@@ -20,18 +23,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The walking skeleton, each role in its own process: a webhook posted twice to the api yields
  * one job in {@code rq:queue:default}; a worker process takes it, runs the domain's handler (the
- * message lands in the lead's conversation history) and marks it finished.
+ * lead and its message land in PostgreSQL) and marks it finished.
  */
 class WebhookToWorkerEndToEndTest {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
+    @RegisterExtension
+    static final PostgresFixture postgres = new PostgresFixture();
     private static final String SECRET = "e2e-secret";
 
     @Test
     void duplicateWebhookYieldsOneJobThatAWorkerProcessFinishes() throws Exception {
         int port = FreePorts.next();
         try (ChildJvm api = ChildJvm.start(Switchboard.class.getName(), Map.of("SERVICE_ROLE", "api",
-                "REDIS_URL", redis.url(), "PORT", Integer.toString(port), "INTERNAL_WEBHOOK_SECRET", SECRET))) {
+                "REDIS_URL", redis.url(), "DATABASE_URL", postgres.databaseUrl(), "PORT", Integer.toString(port), "INTERNAL_WEBHOOK_SECRET", SECRET))) {
             api.awaitOutput("api role listening on port " + port, Duration.ofSeconds(30));
             String body = """
                     {"tenantId":"t_42","payload":{"type":"notify","messages":[{
@@ -54,7 +59,7 @@ class WebhookToWorkerEndToEndTest {
             String jobId = redis.commands().lindex("rq:queue:default", 0);
 
             try (ChildJvm worker = ChildJvm.start(Switchboard.class.getName(), Map.of("SERVICE_ROLE", "worker",
-                    "REDIS_URL", redis.url(), "RQ_QUEUES", "high,default"))) {
+                    "REDIS_URL", redis.url(), "DATABASE_URL", postgres.databaseUrl(), "RQ_QUEUES", "high"))) {
                 awaitStatus(jobId, "finished", Duration.ofSeconds(30), worker);
                 worker.awaitOutput("job succeeded", Duration.ofSeconds(5));
                 assertTrue(worker.output().contains("job_id=" + jobId + " job=webhook_process_job business_id=t_42"),
@@ -65,11 +70,19 @@ class WebhookToWorkerEndToEndTest {
                         worker.output());
             }
         }
-        assertEquals(0L, redis.commands().llen("rq:queue:default"));
-        List<String> history = redis.commands().zrange("switchboard:conversation:t_42:5511999990000", 0, -1);
-        assertEquals(List.of("3EB0E2E"), history);
-        String entry = redis.commands().hget("switchboard:conversation:t_42:5511999990000:messages", "3EB0E2E");
-        assertTrue(entry.contains("\"text\":\"Oi, quero saber o preco do plano\""), entry);
+        try (Connection db = postgres.connect();
+             ResultSet row = db.createStatement().executeQuery("""
+                     SELECT l.phone, l.name, m.message_id, m.text FROM leads l JOIN messages m ON m.lead_id = l.id
+                     WHERE l.business_id = 't_42'""")) {
+            assertTrue(row.next(), "the lead and its message are stored");
+            assertEquals("+5511999990000", row.getString("phone"));
+            assertEquals("Maria Silva", row.getString("name"));
+            assertEquals("3EB0E2E", row.getString("message_id"));
+            assertEquals("Oi, quero saber o preco do plano", row.getString("text"));
+            assertTrue(!row.next(), "one message");
+        }
+        // Redis keeps jobs, leases and caches only: no conversation history there any more.
+        assertEquals(List.of(), redis.commands().keys("switchboard:conversation:*"));
     }
 
     private static void awaitStatus(String jobId, String status, Duration timeout, ChildJvm worker) throws InterruptedException {

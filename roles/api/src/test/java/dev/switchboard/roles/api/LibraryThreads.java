@@ -5,7 +5,7 @@ import java.util.regex.Pattern;
 
 /**
  * The allow-list of the api role's runtime thread census: threads that libraries start for their
- * own I/O. They are infrastructure, not background work (ARCHITECTURE.md). Anything else that
+ * own I/O. They are infrastructure, not background work (docs/architecture.md, "The thread rule"). Anything else that
  * appears in a running api process fails {@link ApiThreadCensusTest}. Keep one entry per
  * library thread family, each with the reason it may exist.
  */

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * by any Java code of ours) would agree with the server even if both misread the scheme, e.g.
  * merged query parameters into the signed ones or signed the encoded instead of the decoded values.
  * This is a second implementation in a second language, written from the spec
- * (shared/specs/twilio-webhooks.md §1: URL + each name and value in name order, HMAC-SHA1 keyed by
+ * (docs/twilio.md, "X-Twilio-Signature": URL + each name and value in name order, HMAC-SHA1 keyed by
  * the auth token, base64), using only {@code hmac}, {@code hashlib} and {@code base64}. It also
  * encodes the form body itself ({@code urllib.parse.urlencode}), so the server's form decoding is
  * checked against an encoder that is not ours either. {@code /usr/bin/python3} is the system's

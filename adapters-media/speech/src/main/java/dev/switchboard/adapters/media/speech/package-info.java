@@ -3,6 +3,6 @@
  *
  * <p>{@link dev.switchboard.adapters.media.speech.GoogleSpeechClients} builds the
  * {@code SpeechClient} that streams call audio (μ-law 8 kHz from Twilio) to
- * {@code StreamingRecognize}; see {@code shared/specs/google-stt-streaming.md}.
+ * {@code StreamingRecognize}; see docs/speech.md.
  */
 package dev.switchboard.adapters.media.speech;

@@ -10,7 +10,7 @@ import java.util.Objects;
  * {@link CallWebhookSignatures} with the Twilio SDK's {@link RequestValidator}: HMAC-SHA1 of the URL
  * and the sorted form parameters, keyed by the account's auth token, compared in constant time;
  * it also accepts the URL with the default port added or removed, as Twilio itself is inconsistent
- * about it (shared/specs/twilio-webhooks.md §1).
+ * about it (docs/twilio.md, "X-Twilio-Signature").
  *
  * <p>The SDK takes a {@code Map}, so a form that repeats a parameter name cannot be validated; the
  * HTTP adapter refuses such bodies before they get here.

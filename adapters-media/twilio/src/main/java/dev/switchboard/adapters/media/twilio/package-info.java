@@ -3,6 +3,6 @@
  *
  * <p>{@link dev.switchboard.adapters.media.twilio.MediaStreamTwiml} answers a voice webhook with
  * {@code <Connect><Stream>}, which bridges the call's audio to our WebSocket (see
- * {@code shared/specs/twilio-media-streams.md}).
+ * docs/twilio.md, "Media Streams").
  */
 package dev.switchboard.adapters.media.twilio;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The verified vectors of shared/specs/twilio-webhooks.md §1: computed with Python and checked
+ * The verified vectors of docs/twilio.md, "X-Twilio-Signature": computed with Python and checked
  * against twilio-java and twilio-node, so they test our use of the SDK against implementations
  * that are not ours.
  */
