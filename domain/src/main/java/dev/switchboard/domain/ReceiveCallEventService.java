@@ -129,7 +129,7 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
                     "recording status '" + recording.recordingStatus() + "' needs no work");
         }
         if (recording.recordingUrl().isEmpty()) {
-            throw new IllegalArgumentException("a completed recording needs RecordingUrl");
+            throw new dev.switchboard.ports.in.InvalidCommandException("a completed recording needs RecordingUrl");
         }
         // Recording callbacks carry no phone number: the callback URL names the business.
         Optional<String> owner = command.callbackBusinessId().filter(numbers::hasBusiness);
@@ -171,7 +171,6 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
                                   String traceId, String dedupeKey, Duration timeout) {
         return queue.enqueue(JobRequest.of(job, queueName, kwargs, businessId, traceId)
                 .withDedupe(dedupeKey, CallDedupeKeys.TTL)
-                .withJobId(DedupeKeys.jobIdFor(job, dedupeKey))
                 .withTimeout(timeout)
                 .withRetry(RETRY));
     }

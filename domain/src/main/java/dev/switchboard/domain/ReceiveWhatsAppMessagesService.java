@@ -38,12 +38,18 @@ public final class ReceiveWhatsAppMessagesService implements ReceiveWhatsAppMess
         int duplicates = 0;
         int ignored = 0;
         List<String> jobIds = new ArrayList<>();
+        // Every request is built (and so checked) before the first is enqueued: a bad message
+        // anywhere in the batch must not leave the earlier ones enqueued.
+        List<JobRequest> requests = new ArrayList<>();
         for (IncomingWhatsAppMessage message : command.messages()) {
             if (!WhatsAppContacts.isConversation(message.remoteJid())) {
                 ignored++;
                 continue;
             }
-            EnqueueResult result = queue.enqueue(jobFor(command, message));
+            requests.add(jobFor(command, message));
+        }
+        for (JobRequest request : requests) {
+            EnqueueResult result = queue.enqueue(request);
             jobIds.add(result.jobId());
             if (result instanceof EnqueueResult.Enqueued) {
                 enqueued++;
@@ -73,7 +79,6 @@ public final class ReceiveWhatsAppMessagesService implements ReceiveWhatsAppMess
         return JobRequest.of(JobNames.WEBHOOK_PROCESS, Queues.DEFAULT, kwargs, command.businessId(),
                         command.traceId())
                 .withDedupe(dedupeKey, DedupeKeys.WHATSAPP_TTL)
-                .withJobId(DedupeKeys.jobIdFor(JobNames.WEBHOOK_PROCESS, dedupeKey))
                 .withRetry(RETRY);
     }
 

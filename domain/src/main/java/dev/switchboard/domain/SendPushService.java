@@ -36,7 +36,6 @@ public final class SendPushService implements SendPushUseCase {
         return queue.enqueue(JobRequest.of(JobNames.PUSH_SEND, Queues.DEFAULT, kwargs, command.businessId(),
                         command.traceId())
                 .withDedupe(dedupeKey, DedupeKeys.EVENT_TTL)
-                .withJobId(DedupeKeys.jobIdFor(JobNames.PUSH_SEND, dedupeKey))
                 .withRetry(RETRY));
     }
 }

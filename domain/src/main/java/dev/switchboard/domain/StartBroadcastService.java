@@ -42,7 +42,6 @@ public final class StartBroadcastService implements StartBroadcastUseCase {
                         command.businessId(), command.traceId())
                 .withRunId(runId)
                 .withDedupe(dedupeKey, DedupeKeys.EVENT_TTL)
-                .withJobId(DedupeKeys.jobIdFor(JobNames.BROADCAST, dedupeKey))
                 .withTimeout(TIMEOUT));
         return new BroadcastStarted(result.jobId(), runId, result instanceof EnqueueResult.Duplicate);
     }

@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WebhookToWorkerEndToEndTest {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
-    private static final String SECRET = "e2e-secret";
+    private static final String SECRET = "e2e-secret-0123456789abcdef-0123456789";
 
     @Test
     void duplicateWebhookYieldsOneJobThatAWorkerProcessFinishes() throws Exception {

@@ -4,8 +4,15 @@ import dev.switchboard.adapters.http.BearerTokens;
 import dev.switchboard.adapters.http.DashboardHttpService;
 import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
-import dev.switchboard.adapters.http.JobsHttpService;
+import dev.switchboard.adapters.http.BroadcastsHttpService;
+import dev.switchboard.adapters.http.EnqueueQuota;
+import dev.switchboard.adapters.http.JobActionsHttpService;
+import dev.switchboard.adapters.http.JobQueriesHttpService;
+import dev.switchboard.adapters.http.PushHttpService;
 import dev.switchboard.adapters.http.MetricsHttpService;
+import dev.switchboard.adapters.http.PortInUseException;
+import dev.switchboard.adapters.http.ServerLimits;
+import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.adapters.http.SwitchboardMetrics;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
 import dev.switchboard.adapters.http.WhatsAppWebhookHttpService;
@@ -13,6 +20,7 @@ import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobAdministration;
 import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.adapters.redis.RedisJobQueue;
+import dev.switchboard.adapters.redis.RedisRateLimiter;
 import dev.switchboard.adapters.redis.RedisSchedulerStatus;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
 import dev.switchboard.domain.SendPushService;
@@ -20,6 +28,8 @@ import dev.switchboard.domain.StartBroadcastService;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
+import dev.switchboard.ports.in.SendPushUseCase;
+import dev.switchboard.ports.in.StartBroadcastUseCase;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
@@ -74,42 +84,72 @@ public final class ApiRole implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
         SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());
-        JobQueue queue = metrics.counting(jobQueue(redis));
-        List<HttpService> services = new ArrayList<>(httpServices(config, queue));
+        JobQueue queue = metrics.counting(jobQueue(redis, config));
+        EnqueueQuota quota = enqueueQuota(config, redis);
+        BearerTokens tokens = bearerTokens(config);
+        List<HttpService> services = new ArrayList<>();
+        services.add(new WhatsAppWebhookHttpService(receiveWhatsAppMessages(queue), config.internalSecret(), quota));
+        services.add(new HealthHttpService(config.role().id()));
         services.add(TwilioWebhooks.httpService(config, twilio, queue));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
         services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
                 config.schedulerTick(), clock));
-        services.add(jobsApi(config, redis, inspection, queue));
+        services.add(new JobQueriesHttpService(tokens, inspection, config.queues()));
+        services.add(new JobActionsHttpService(tokens, inspection, new RedisJobAdministration(redis, clock)));
+        // push_send_job and broadcast_job have no handler yet: their routes answer 501 and enqueue
+        // nothing. With a handler, pass Optional.of(sendPush(queue)) / Optional.of(startBroadcast(queue)).
+        services.add(new PushHttpService(tokens, Optional.empty(), quota));
+        services.add(new BroadcastsHttpService(tokens, Optional.empty(), quota));
         services.add(new MetricsHttpService(metrics));
         services.add(new DashboardHttpService());
         services.addAll(extraServices);
-        SwitchboardHttpServer server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics));
+        SwitchboardHttpServer server;
+        try {
+            server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics), serverLimits(config));
+        } catch (PortInUseException e) {
+            redis.close();
+            throw new ConfigException(e.getMessage());
+        }
         LOG.info("api role listening on port " + server.port() + ", Redis at " + redis.describe());
         return new ApiRole(redis, server);
     }
 
-    private static JobQueue jobQueue(RedisConnections redis) {
-        return new RedisJobQueue(redis, Clock.systemUTC());
+    private static JobQueue jobQueue(RedisConnections redis, RoleConfig config) {
+        return new RedisJobQueue(redis, Clock.systemUTC(), config.jobIdSecret());
     }
 
     private static ReceiveWhatsAppMessagesUseCase receiveWhatsAppMessages(JobQueue queue) {
         return new ReceiveWhatsAppMessagesService(queue);
     }
 
-    private static HttpService jobsApi(RoleConfig config, RedisConnections redis, JobInspection inspection,
-                                       JobQueue queue) {
+    private static BearerTokens bearerTokens(RoleConfig config) {
         Map<String, String> tokens = new LinkedHashMap<>();
         config.apiTokens().forEach(t -> tokens.put(t.businessId(), t.token()));
-        return new JobsHttpService(new BearerTokens(tokens, config.adminToken()), inspection,
-                new RedisJobAdministration(redis, Clock.systemUTC()), new SendPushService(queue),
-                new StartBroadcastService(queue, () -> UUID.randomUUID().toString()), config.queues());
+        return new BearerTokens(tokens, config.adminToken());
     }
 
-    private static List<HttpService> httpServices(RoleConfig config, JobQueue queue) {
-        return List.of(
-                new WhatsAppWebhookHttpService(receiveWhatsAppMessages(queue), config.internalSecret()),
-                new HealthHttpService(config.role().id()));
+    /** One token bucket per business in Redis ({@code BUSINESS_RATE_LIMIT}, {@code BUSINESS_BURST}). */
+    private static EnqueueQuota enqueueQuota(RoleConfig config, RedisConnections redis) {
+        RoleConfig.RateLimit rate = config.businessRate();
+        return rate.enabled() ? new EnqueueQuota(new RedisRateLimiter(redis, rate.perSecond(), rate.burst()))
+                : EnqueueQuota.UNLIMITED;
+    }
+
+    /** For when push_send_job has a handler. */
+    static SendPushUseCase sendPush(JobQueue queue) {
+        return new SendPushService(queue);
+    }
+
+    /** For when broadcast_job has a handler. */
+    static StartBroadcastUseCase startBroadcast(JobQueue queue) {
+        return new StartBroadcastService(queue, () -> UUID.randomUUID().toString());
+    }
+
+    /** The HTTP server's limits from {@code HTTP_*} (shared with the calls role). */
+    public static ServerLimits serverLimits(RoleConfig config) {
+        RoleConfig.HttpLimits h = config.http();
+        return ServerLimits.of(h.maxConnections(), h.maxConcurrentRequests(), h.idleTimeout(), h.requestTimeout(),
+                h.maxHeaderBytes());
     }
 
     public int port() {
