@@ -60,7 +60,7 @@ public final class WorkerRole implements AutoCloseable {
 
     /** Unique per process start, readable in {@code rq info}. */
     private static String workerName() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        String host = dev.switchboard.roles.common.HostNames.current();
         return host + "." + ProcessHandle.current().pid() + "." + UUID.randomUUID().toString().substring(0, 8);
     }
 
