@@ -26,15 +26,10 @@ public record ScheduleWindow(Instant after, Instant upTo) {
      * occurrence a previous leader missed is enqueued now, but reaches back at most
      * {@code catchUp}, so an occurrence older than that is never enqueued (after a long outage,
      * running every missed reminder tick would be worse than skipping them). With no recorded
-     * tick no leader ever ran on this Redis, so nothing was missed: the window is empty and the
-     * schedule starts now (a first start must not back-fill ten minutes of reminder ticks). With a
-     * recorded tick ahead of {@code now} (a previous leader's clock ran ahead) it is empty until
-     * this clock gets there.
+     * tick it reaches back the whole catch-up window; with a recorded tick ahead of {@code now}
+     * (a previous leader's clock ran ahead) it is empty until this clock gets there.
      */
     public static ScheduleWindow of(Optional<Instant> lastTick, Instant now, Duration catchUp) {
-        if (lastTick.isEmpty()) {
-            return new ScheduleWindow(now, now);
-        }
         Instant floor = now.minus(catchUp);
         Instant after = lastTick.filter(t -> t.isAfter(floor)).orElse(floor);
         return new ScheduleWindow(after, now);

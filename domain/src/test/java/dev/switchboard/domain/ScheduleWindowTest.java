@@ -24,11 +24,9 @@ class ScheduleWindowTest {
     }
 
     @Test
-    void beforeTheFirstLeaderEverRanNothingIsBackFilled() {
-        ScheduleWindow window = ScheduleWindow.of(Optional.empty(), NOW, CATCH_UP);
-        assertTrue(window.isEmpty());
-        assertEquals(List.of(), window.dueSlots(PeriodicJobs.table(ZoneOffset.UTC)),
-                "the reminder ticks of the ten minutes before the first start were never missed");
+    void withoutARecordedTickTheWindowReachesBackTheCatchUpWindow() {
+        assertEquals(new ScheduleWindow(Instant.parse("2026-11-22T22:31:15Z"), NOW),
+                ScheduleWindow.of(Optional.empty(), NOW, CATCH_UP));
     }
 
     @Test

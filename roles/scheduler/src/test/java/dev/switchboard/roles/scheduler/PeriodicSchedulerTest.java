@@ -45,25 +45,9 @@ class PeriodicSchedulerTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final List<RedisConnections> connections = new ArrayList<>();
 
-    /** A leader ran before (ten minutes ago): the tests below start from a missed window. */
     @BeforeEach
     void freshClock() {
         clock.set(NOW);
-        redis.commands().set("scheduler:last_tick", NOW.minus(CATCH_UP).toString());
-    }
-
-    @Test
-    void theFirstLeaderEverOnANewRedisBackFillsNothing() {
-        redis.commands().del("scheduler:last_tick");
-
-        ScheduleOutcome.Led led = assertInstanceOf(ScheduleOutcome.Led.class, scheduler("host.1.aaaa").tick());
-
-        assertEquals(List.of(), led.created(), "no slot before the first start was ever missed");
-        assertEquals(List.of(), queue("default"));
-        assertEquals(NOW.toString(), redis.commands().get("scheduler:last_tick"));
-        clock.set(Instant.parse("2026-11-22T22:42:01Z"));
-        ScheduleOutcome.Led next = assertInstanceOf(ScheduleOutcome.Led.class, scheduler("host.1.aaaa").tick());
-        assertEquals(List.of("reminders_tick_job@2026-11-22T22:42Z"), next.created());
     }
 
     @AfterEach
