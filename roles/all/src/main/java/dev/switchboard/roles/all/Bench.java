@@ -54,7 +54,7 @@ final class Bench implements Callable<Integer> {
     private static final String QUEUE = "bench";
     private static final String JOB = "bench_noop_job";
 
-    @Parameters(index = "0", description = "enqueue, process, latency or webhooks")
+    @Parameters(index = "0", description = "enqueue, process, latency, webhooks or conversation")
     String workload;
 
     @Option(names = "--redis-url", description = "Redis to measure against (enqueue, process, latency)")
@@ -86,8 +86,24 @@ final class Bench implements Callable<Integer> {
         return new CommandLine(new Bench()).execute(args);
     }
 
+    @Option(names = "--gateway-port", defaultValue = "3100",
+            description = "conversation: where this bench's gateway stand-in listens; default ${DEFAULT-VALUE}")
+    int gatewayPort;
+
+    @Option(names = "--gateway-secret", description = "conversation: the system's WHATSAPP_GATEWAY_SECRET")
+    String gatewaySecret;
+
     @Override
     public Integer call() throws Exception {
+        if (workload.equals("conversation")) {
+            if (apiUrl == null || secret == null || gatewaySecret == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "conversation needs --api-url, --secret and --gateway-secret");
+            }
+            new ConversationLoad(java.net.URI.create(apiUrl), secret, gatewayPort, gatewaySecret, rate,
+                    Duration.ofSeconds(seconds)).run().forEach(Bench::print);
+            return 0;
+        }
         if (workload.equals("webhooks")) {
             if (apiUrl == null || secret == null) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "webhooks needs --api-url and --secret");
