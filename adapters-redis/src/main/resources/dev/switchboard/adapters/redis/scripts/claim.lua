@@ -4,6 +4,8 @@
   priority order), and record each as started under its own lease, in one step. python-rq's
   BLPOP loses a popped job when the worker dies before recording it; here there is no moment
   when the job is in neither place. Idempotent per claim id (see claim_jobs in lib/common.lua).
+  A claim that leaves jobs in a queue wakes one more idle worker (enqueue wakes one only when a
+  queue goes from empty to non-empty).
 
   KEYS[1]    switchboard:claim:<claim id>  STRING the batch of this claim id, kept one lease long
   KEYS, then three per queue, in priority order:
@@ -22,5 +24,5 @@
   Returns {queue index (1-based), job id, lease token, data, business_id, trace_id, run_id,
   timeout, attempts, ...} per job claimed, in claim order; {} when there is nothing to claim.
 ]]
-return claim_jobs(KEYS[1], 2, ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]),
-  tonumber(ARGV[7]))
+return claim_jobs(KEYS[1], 2, ARGV[1], tonumber(ARGV[2]), ARGV[3], ARGV[4], now_seconds(), ARGV[5],
+  tonumber(ARGV[6]), tonumber(ARGV[7]), true)

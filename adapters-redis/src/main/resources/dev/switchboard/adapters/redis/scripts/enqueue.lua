@@ -44,20 +44,25 @@ for j = 0, (#KEYS - 1) / 5 - 1 do
     out[#out + 1] = duplicate
   else
     redis.call('HSET', job, unpack(fields))
-    if redis.call('RPUSH', queue, id) == 1 then
+    local length = redis.call('RPUSH', queue, id)
+    if length == 1 then
       redis.call('SADD', KEYS[1], queue)
     end
     if run_ttl ~= '0' then
       redis.call('SADD', run, id)
       redis.call('EXPIRE', run, run_ttl)
     end
-    woken[wake] = (woken[wake] or 0) + 1
+    -- Idle workers block on the wake list; they went idle only when the queue was empty, so
+    -- a queue going from empty to one job is what wakes one (claims cascade to the next).
+    if length == 1 or (woken[wake] or 0) > 0 then
+      woken[wake] = (woken[wake] or 0) + 1
+    end
     out[#out + 1] = 1
     out[#out + 1] = id
   end
 end
--- One wake-up write per queue and call, a token per new job up to the cap: a chunk of a thousand
--- jobs wakes every idle worker with two commands.
+-- One wake-up write per queue and call, a token per new job (after the queue was empty) up to the
+-- cap: a chunk of a thousand jobs wakes every idle worker with two commands.
 for wake, count in pairs(woken) do
   local room = math.min(count, tonumber(ARGV[1]) - redis.call('LLEN', wake))
   if room > 0 then

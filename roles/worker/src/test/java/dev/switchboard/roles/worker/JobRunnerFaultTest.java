@@ -221,6 +221,7 @@ class JobRunnerFaultTest {
             return "late";
         });
         try {
+            await("the stubborn attempt", Duration.ofSeconds(15), () -> started.containsKey(id + "@stubborn"));
             await("the timeout's failure to be recorded", Duration.ofSeconds(10), () -> "queued".equals(field(id, "status")));
             assertTrue(new String(dev.switchboard.testsupport.Zlib.inflate(
                     redis.binaryCommands().hget("rq:job:" + id, "exc_info"))).contains("JobTimeoutException"));

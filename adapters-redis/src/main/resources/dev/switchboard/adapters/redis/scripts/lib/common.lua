@@ -66,77 +66,127 @@ end
 -- The job hash fields a claim hands to the worker, after queue index, id and lease token.
 local CLAIM_FIELDS = {'data', 'business_id', 'trace_id', 'run_id', 'timeout', 'attempts'}
 
+-- The jobs of a remembered batch ({{queue index, id, token}, ...} as JSON) that are still leased
+-- under it, in claim_fresh's reply format. Queue keys start at KEYS[first], three per queue.
+local function claim_remembered(batch_json, first, prefix)
+  local out = {}
+  for _, entry in ipairs(cjson.decode(batch_json)) do
+    local qi, id, token = entry[1], entry[2], entry[3]
+    local job = prefix .. id
+    if holds_lease(job, KEYS[first + 3 * qi - 2], id, token) then
+      local values = redis.call('HMGET', job, unpack(CLAIM_FIELDS))
+      out[#out + 1] = qi
+      out[#out + 1] = id
+      out[#out + 1] = token
+      for i = 1, #CLAIM_FIELDS do
+        out[#out + 1] = values[i]
+      end
+    end
+  end
+  return out
+end
+
 -- Claims up to `wanted` jobs, each the first queued job of the first non-empty queue (queues in
 -- priority order; their keys are KEYS[first..], three per queue: rq:queue, rq:wip, wake). Ids
 -- that are not claimable (gone, not queued, canceled, or still leased) are dropped, at most
--- `max_stale` of them per call, so one call stays short however many there are.
--- The batch is remembered under `claim_key` for the lease's length: a repeat of the same claim id
--- (a resent command whose reply was lost) returns the same batch instead of taking another.
--- Returns a flat list: queue index, id, lease token, then CLAIM_FIELDS, per job.
-local function claim_jobs(claim_key, first, prefix, lease_ms, claim_id, worker, now_text, wanted, max_stale)
-  local out = {}
-  local function emit(qi, id, token, values)
-    out[#out + 1] = qi
-    out[#out + 1] = id
-    out[#out + 1] = token
-    for i = 1, #CLAIM_FIELDS do
-      out[#out + 1] = values[i]
-    end
-  end
-  local remembered = redis.call('GET', claim_key)
-  if remembered then
-    for _, entry in ipairs(cjson.decode(remembered)) do
-      local qi, id, token = entry[1], entry[2], entry[3]
-      local job = prefix .. id
-      if holds_lease(job, KEYS[first + 3 * qi - 2], id, token) then
-        emit(qi, id, token, redis.call('HMGET', job, unpack(CLAIM_FIELDS)))
-      end
-    end
-    return out
-  end
+-- `max_stale` of them per call, so one call stays short however many there are. With `cascade`,
+-- a claim that leaves jobs behind wakes one more idle worker (enqueue wakes only on empty -> 1).
+-- Returns the reply (queue index, id, lease token, then CLAIM_FIELDS, per job) and the batch
+-- ({{queue index, id, token}, ...}) for the caller to remember under the claim id.
+local function claim_fresh(first, prefix, lease_ms, claim_id, worker, now, now_text, wanted, max_stale, cascade)
+  local out, batch = {}, {}
   if wanted <= 0 then
-    return out
+    return out, batch
   end
-  local deadline = now_seconds() + lease_ms / 1000
-  local batch = {}
+  local deadline = now + lease_ms / 1000
   local stale = 0
   local queues = (#KEYS - first + 1) / 3
   for qi = 1, queues do
     local queue, wip, wake = KEYS[first + 3 * qi - 3], KEYS[first + 3 * qi - 2], KEYS[first + 3 * qi - 1]
+    local drained = false
     while #batch < wanted and stale < max_stale do
       local id = redis.call('LPOP', queue)
       if not id then
         redis.call('DEL', wake)
+        drained = true
         break
       end
       local job = prefix .. id
-      local f = redis.call('HMGET', job, 'status', 'lease_token', unpack(CLAIM_FIELDS))
+      local f = redis.call('HMGET', job, 'status', 'lease_token', 'ttl', 'ended_at', unpack(CLAIM_FIELDS))
       -- Claimable: queued (or a foreign job without status), and not leased: a running job's id
       -- can reappear in a queue when python-rq's scheduler or cleanup races ours.
-      local claimable = (f[1] == 'queued' or (f[1] == false and f[3] ~= false)) and (f[2] == false or f[2] == '')
+      local claimable = (f[1] == 'queued' or (f[1] == false and f[5] ~= false)) and (f[2] == false or f[2] == '')
       if claimable then
         local token = claim_id .. '.' .. (#batch + 1)
-        local attempts = (tonumber(f[8]) or 0) + 1
+        local attempts = (tonumber(f[10]) or 0) + 1
         redis.call('ZADD', wip, deadline, id)
         redis.call('HSET', job, 'status', 'started', 'started_at', now_text, 'last_heartbeat', now_text,
           'worker_name', worker, 'lease_token', token, 'attempts', attempts)
-        -- A foreign job enqueued with python-rq's ttl= must not expire while it runs.
-        redis.call('PERSIST', job)
+        -- A job may carry an expiry: python-rq's ttl= (time allowed in the queue), or a failure
+        -- or cancel TTL it kept through a requeue. A running job must not expire.
+        if (f[3] and f[3] ~= '') or (f[4] and f[4] ~= '') then
+          redis.call('PERSIST', job)
+        end
         batch[#batch + 1] = {qi, id, token}
-        f[8] = attempts
-        emit(qi, id, token, {f[3], f[4], f[5], f[6], f[7], f[8]})
+        out[#out + 1] = qi
+        out[#out + 1] = id
+        out[#out + 1] = token
+        for i = 5, 9 do
+          out[#out + 1] = f[i]
+        end
+        out[#out + 1] = attempts
       else
         stale = stale + 1
       end
+    end
+    if cascade and not drained and #batch >= wanted and redis.call('LLEN', queue) > 0
+        and redis.call('EXISTS', wake) == 0 then
+      redis.call('RPUSH', wake, '1')
     end
     if #batch >= wanted or stale >= max_stale then
       break
     end
   end
+  return out, batch
+end
+
+-- claim_fresh, idempotent per claim id through `claim_key`: a repeat of the same claim id (a
+-- resent command whose reply was lost) returns the batch the first call took, still leased.
+local function claim_jobs(claim_key, first, prefix, lease_ms, claim_id, worker, now, now_text, wanted, max_stale,
+                          cascade)
+  local remembered = redis.call('GET', claim_key)
+  if remembered then
+    return claim_remembered(remembered, first, prefix)
+  end
+  local out, batch = claim_fresh(first, prefix, lease_ms, claim_id, worker, now, now_text, wanted, max_stale, cascade)
   if #batch > 0 then
     redis.call('SET', claim_key, cjson.encode(batch), 'PX', math.max(1000, math.floor(lease_ms)))
   end
   return out
+end
+
+-- The next claim of a settling call (complete.lua, fail.lua). On the usual path the batch is
+-- remembered in the settled job's own hash (field next_claim, written by the settling HSET, so
+-- it costs no command); a repeat of the call finds it there. Returns the reply and the value for
+-- next_claim ('' when nothing was claimed).
+local function claim_next(settled, job, claim_key, first, prefix, lease_ms, claim_id, worker, now, now_text, wanted,
+                          max_stale, remembered)
+  if #KEYS < first then
+    return {}, ''
+  end
+  if not settled then
+    -- A repeat of a call that settled: the batch is in the job's hash. Otherwise (the lease was
+    -- really lost) remember it under the claim key, as claim.lua does.
+    if remembered and string.sub(remembered, 1, #claim_id + 1) == claim_id .. ' ' then
+      return claim_remembered(string.sub(remembered, #claim_id + 2), first, prefix), ''
+    end
+    return claim_jobs(claim_key, first, prefix, lease_ms, claim_id, worker, now, now_text, wanted, max_stale, false), ''
+  end
+  local out, batch = claim_fresh(first, prefix, lease_ms, claim_id, worker, now, now_text, wanted, max_stale, false)
+  if #batch == 0 then
+    return out, ''
+  end
+  return out, claim_id .. ' ' .. cjson.encode(batch)
 end
 
 -- Upper bounds (milliseconds) of the per-job-name duration histogram; the last bucket is +Inf.
