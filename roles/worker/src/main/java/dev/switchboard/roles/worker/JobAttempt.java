@@ -78,6 +78,8 @@ final class JobAttempt {
     private volatile long trustedUntilNanos;
     private final CountDownLatch timeoutSettled = new CountDownLatch(1);
     private final CountDownLatch handlerReturned = new CountDownLatch(1);
+    /** When the settling call was first sent: the leases of the jobs it claimed were set no earlier. */
+    private volatile long settleSentNanos;
     private Thread thread;
 
     JobAttempt(ClaimedJob job, long leaseSetAtNanos, WorkerContext context) {
@@ -222,10 +224,10 @@ final class JobAttempt {
             if (next.isEmpty()) {
                 context.attempts().releaseSlot();
             } else {
-                // At most one: the next claim asks for the one slot this attempt frees.
-                long now = System.nanoTime();
+                // At most one: the next claim asks for the one slot this attempt frees. Its lease
+                // is trusted from the send time of the call that claimed it, not from its reply.
                 for (ClaimedJob claimed : next) {
-                    new JobAttempt(claimed, now, context).start();
+                    new JobAttempt(claimed, settleSentNanos, context).start();
                 }
             }
         }
@@ -314,6 +316,10 @@ final class JobAttempt {
                     return Optional.empty(); // abandoned meanwhile: the lease cannot be trusted
                 }
                 try {
+                    if (settleSentNanos == 0) {
+                        // The first send: a repeat returns the batch the first execution leased.
+                        settleSentNanos = System.nanoTime();
+                    }
                     Settled settled = call.get();
                     state.compareAndSet(expected, State.SETTLED);
                     return Optional.of(settled);
