@@ -108,7 +108,7 @@ final class ClaimLoop implements Runnable {
 
     private void release(ClaimedJob job) {
         try {
-            LOG.info("job claimed while stopping, returned to the front of " + job.queue() + " ("
+            LOG.info("job returned to the front of " + job.queue() + " (claimed while stopping, never started: "
                     + context.claims().release(job) + ") job_id=" + job.id());
         } catch (RuntimeException e) {
             LOG.warning("could not return job_id=" + job.id() + " (its lease will expire): " + e.getMessage());

@@ -221,6 +221,12 @@ final class JobAttempt {
             }
             context.attempts().remove(this);
             // The slot passes to the job claimed in the settling call, or is freed.
+            if (!next.isEmpty() && context.attempts().stopping()) {
+                // Claimed while the worker began to stop: never started, so giving it back
+                // cannot overlap anything, and a stopped worker runs nothing new.
+                next.forEach(this::giveBack);
+                next = List.of();
+            }
             if (next.isEmpty()) {
                 context.attempts().releaseSlot();
             } else {
@@ -229,6 +235,20 @@ final class JobAttempt {
                 for (ClaimedJob claimed : next) {
                     new JobAttempt(claimed, settleSentNanos, context).start();
                 }
+            }
+        }
+    }
+
+    private void giveBack(ClaimedJob claimed) {
+        boolean interrupted = Thread.interrupted(); // a pending interrupt would fail the call at once
+        try {
+            LOG.info("job returned to the front of " + claimed.queue() + " (claimed while stopping, never started: "
+                    + context.claims().release(claimed) + ") job_id=" + claimed.id());
+        } catch (RuntimeException e) {
+            LOG.warning("could not return job_id=" + claimed.id() + " (its lease will expire): " + e.getMessage());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
