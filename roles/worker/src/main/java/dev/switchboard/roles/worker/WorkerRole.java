@@ -33,7 +33,6 @@ import java.util.logging.Logger;
  * at start), Redis, one outbound HTTP client, the job types' collaborators, the job runner.
  */
 public final class WorkerRole implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(WorkerRole.class.getName());
 
     private final RedisConnections redis;
     private final PostgresStore store;
@@ -81,7 +80,7 @@ public final class WorkerRole implements AutoCloseable {
                 new RedisJobClaims(redis, clock), new RedisJobMaintenance(redis, clock),
                 new RedisWorkerRegistry(redis, clock),
                 jobHandlers(collaborators(config, redis, store, integrations, http, clock)));
-        LOG.info("worker's services: " + integrations.describe());
+        log().info("worker's services: " + integrations.describe());
         runner.start();
         return new WorkerRole(config, redis, store, http, runner);
     }
@@ -110,6 +109,15 @@ public final class WorkerRole implements AutoCloseable {
     private static String workerName() {
         String host = dev.switchboard.roles.common.HostNames.current();
         return host + "." + ProcessHandle.current().pid() + "." + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /**
+     * Not a static field: {@code main} is in this class, and a static logger would initialise
+     * java.util.logging before {@code RoleLauncher} installs the shutdown-safe log manager, so the
+     * shutdown's log lines (jobs returned to their queues) would be lost.
+     */
+    private static Logger log() {
+        return Logger.getLogger(WorkerRole.class.getName());
     }
 
     @Override
