@@ -80,6 +80,14 @@ public final class OutboundGuard {
      * business registers it; {@link #check} is still done at each send.
      */
     public void checkForm(URI url) throws RefusedDestinationException {
+        checkForm(url, policy);
+    }
+
+    /**
+     * As {@link #checkForm(URI)}, for callers that only validate and never send (the api role,
+     * which must not build an HTTP client: its selector thread would be a thread of the api).
+     */
+    public static void checkForm(URI url, Policy policy) throws RefusedDestinationException {
         String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("https") && !(scheme.equals("http") && policy.allowPlainHttp())) {
             throw new RefusedDestinationException(policy.allowPlainHttp() ? "the URL must be http(s)"
@@ -144,7 +152,7 @@ public final class OutboundGuard {
         }
     }
 
-    private void refuseIfForbidden(String host, List<InetAddress> addresses) throws RefusedDestinationException {
+    private static void refuseIfForbidden(String host, List<InetAddress> addresses) throws RefusedDestinationException {
         for (InetAddress address : addresses) {
             Optional<String> why = whyForbidden(address);
             if (why.isPresent()) {

@@ -98,6 +98,17 @@ class OutboundGuardTest {
     }
 
     @Test
+    void theFormCheckAloneRefusesLiteralsAndSchemesWithoutResolving() {
+        assertThrows(RefusedDestinationException.class,
+                () -> OutboundGuard.checkForm(URI.create("https://169.254.169.254/"), OutboundGuard.Policy.strict()));
+        assertThrows(RefusedDestinationException.class,
+                () -> OutboundGuard.checkForm(URI.create("https://[::ffff:127.0.0.1]/"), OutboundGuard.Policy.strict()));
+        assertThrows(RefusedDestinationException.class,
+                () -> OutboundGuard.checkForm(URI.create("http://hooks.example.com/"), OutboundGuard.Policy.strict()));
+        assertDoesNotThrow(() -> OutboundGuard.checkForm(URI.create("https://unresolvable.invalid/"), OutboundGuard.Policy.strict()));
+    }
+
+    @Test
     void aHostThatDoesNotResolveIsNotARefusal() {
         assertThrows(UnknownHostException.class, () -> strict.check(URI.create("https://nowhere.example.com/")));
     }
