@@ -75,6 +75,14 @@ class DependencyRulesTest {
         }
 
         @Test
+        void postgresAdapterUsingTheRedisAdapterIsReported() {
+            assertViolated(rule, scenario("postgrescrosstalk"),
+                    "adapters-postgres depends on adapters-redis",
+                    "dev.switchboard.adapters.postgres.fixture.postgrescrosstalk.PostgresLeadRepository.find(java.lang.String)>"
+                            + " calls method <dev.switchboard.adapters.redis.fixture.postgrescrosstalk.RedisLeadCache.get(java.lang.String)>");
+        }
+
+        @Test
         void adapterUsingARoleIsReported() {
             assertViolated(rule, scenario("adapterusesrole"),
                     "dev.switchboard.adapters.redis.fixture.adapterusesrole.RedisSettings.url(dev.switchboard.roles.api.fixture.adapterusesrole.ApiConfig)>"

@@ -2,7 +2,7 @@ package dev.switchboard.ports.out;
 
 import java.util.Optional;
 
-/** The businesses of the CRM. */
+/** The businesses of the CRM. Every method may throw {@link StoreUnavailableException}. */
 public interface BusinessRepository {
 
     Optional<Business> find(String businessId);

@@ -2,7 +2,11 @@ package dev.switchboard.ports.out;
 
 import java.util.Optional;
 
-/** The leads of every business. Every read and write is scoped to one business. */
+/**
+ * The leads of every business. Every read and write is scoped to one business: a lead id of
+ * another business (or one that is not an id at all) finds nothing. Every method may throw
+ * {@link StoreUnavailableException}.
+ */
 public interface LeadRepository {
 
     /**
@@ -10,7 +14,11 @@ public interface LeadRepository {
      * has one, else by lid; a lead known only by its lid adopts the phone once a message reveals
      * it (so the person keeps one lead). Missing fields (jid, lid, name) are filled in, never
      * overwritten. Safe under concurrency: two callers upserting the same contact at once get the
-     * same lead and exactly one of them sees {@code created}.
+     * same lead and exactly one of them sees {@code created}. A business the store does not know
+     * yet is created unconfigured ({@link Business#unconfigured}), as
+     * {@link BusinessRepository#findOrCreate} would.
+     *
+     * @throws StoreUnavailableException when the store cannot be reached
      */
     LeadUpsert upsert(LeadContact contact);
 

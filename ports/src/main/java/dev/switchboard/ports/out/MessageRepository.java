@@ -2,13 +2,15 @@ package dev.switchboard.ports.out;
 
 import java.util.List;
 
-/** The conversations of every lead, one business at a time. */
+/** The conversations of every lead, one business at a time. Every method may throw {@link StoreUnavailableException}. */
 public interface MessageRepository {
 
     /**
      * Records a message. Idempotent: a message id the business already has changes nothing.
      *
      * @return true if the message was new
+     * @throws IllegalArgumentException  when the lead does not exist in the message's business
+     * @throws StoreUnavailableException when the store cannot be reached
      */
     boolean append(ChatMessage message);
 

@@ -16,6 +16,10 @@ import java.util.regex.Pattern;
  *
  * @param role              {@code SERVICE_ROLE}, default {@code all}
  * @param redisUrl          {@code REDIS_URL} (the launcher provides a private Redis when unset)
+ * @param databaseUrl       {@code DATABASE_URL}, the CRM store: {@code postgresql://user:pass@host:port/db},
+ *                          {@code postgres://...} or {@code jdbc:postgresql://...} (the launcher provides a
+ *                          private PostgreSQL when unset); holds the password, so never logged
+ * @param databasePoolSize  {@code DATABASE_POOL_SIZE}, the most connections a process holds, default 5
  * @param port              {@code PORT}, HTTP port of api/calls, default 8080
  * @param queues            {@code RQ_QUEUES}, the worker's queues in priority order
  * @param concurrency       {@code WORKER_CONCURRENCY}, jobs a worker runs at once, default 8
@@ -34,6 +38,8 @@ import java.util.regex.Pattern;
 public record RoleConfig(
         ServiceRole role,
         String redisUrl,
+        Optional<String> databaseUrl,
+        int databasePoolSize,
         int port,
         List<String> queues,
         int concurrency,
@@ -60,6 +66,9 @@ public record RoleConfig(
     public static final List<String> DEFAULT_QUEUES =
             List.of("high", "default", "low", "maintenance", "broadcasts", "recordings");
     private static final Pattern QUEUE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** The schemes the PostgreSQL adapter parses (it checks the rest when it starts). */
+    private static final Pattern DATABASE_URL = Pattern.compile("(?i)(jdbc:postgresql|postgresql|postgres)://.*");
+    public static final int DEFAULT_DATABASE_POOL_SIZE = 5;
 
     public RoleConfig {
         queues = List.copyOf(queues);
@@ -75,6 +84,12 @@ public record RoleConfig(
         if (redisUrl == null || redisUrl.isBlank()) {
             problems.add("REDIS_URL is required (./switchboard starts a private Redis when it is unset)");
         }
+        Optional<String> databaseUrl = nonBlank(env.get("DATABASE_URL")).map(String::strip);
+        if (databaseUrl.isPresent() && !DATABASE_URL.matcher(databaseUrl.get()).matches()) {
+            // The value is not echoed: it may be a password pasted in the wrong variable.
+            problems.add("DATABASE_URL must start with postgresql://, postgres:// or jdbc:postgresql://");
+        }
+        int databasePoolSize = integer(env, "DATABASE_POOL_SIZE", DEFAULT_DATABASE_POOL_SIZE, 1, 100, problems);
         int port = integer(env, "PORT", 8080, 0, 65535, problems);
         List<String> queues = queues(env.get("RQ_QUEUES"), problems);
         int concurrency = integer(env, "WORKER_CONCURRENCY", 8, 1, 1024, problems);
@@ -124,7 +139,7 @@ public record RoleConfig(
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new RoleConfig(role, redisUrl, port, queues, concurrency, grace, lease, maxLeaseExpiries,
+        return new RoleConfig(role, redisUrl, databaseUrl, databasePoolSize, port, queues, concurrency, grace, lease, maxLeaseExpiries,
                 nonBlank(env.get("INTERNAL_WEBHOOK_SECRET")), nonBlank(env.get("TWILIO_AUTH_TOKEN")),
                 apiTokens, nonBlank(env.get("ADMIN_TOKEN")), schedulerTick, level, logFormat.equals("json"),
                 env.containsKey("ENABLE_SCHEDULERS"));
@@ -209,6 +224,7 @@ public record RoleConfig(
     @Override
     public String toString() {
         return "RoleConfig[role=" + role.id() + ", port=" + port + ", queues=" + queues
+                + ", databaseUrl=" + (databaseUrl.isPresent() ? "set" : "unset") + ", databasePoolSize=" + databasePoolSize
                 + ", concurrency=" + concurrency + ", workerGrace=" + workerGrace + ", workerLease=" + workerLease
                 + ", internalSecret=" + (internalSecret.isPresent() ? "set" : "unset")
                 + ", twilioAuthToken=" + (twilioAuthToken.isPresent() ? "set" : "unset")
