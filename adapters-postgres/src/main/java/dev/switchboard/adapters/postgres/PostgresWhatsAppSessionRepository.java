@@ -8,6 +8,8 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,10 +56,7 @@ final class PostgresWhatsAppSessionRepository implements WhatsAppSessionReposito
                 Database.setInstant(upsert, 4, at);
                 try (ResultSet row = upsert.executeQuery()) {
                     row.next();
-                    return new WhatsAppSession(row.getString("id"), row.getString("business_id"),
-                            row.getString("lead_id"), Database.instant(row, "opened_at"),
-                            Database.instant(row, "last_activity_at"),
-                            Optional.ofNullable(Database.instant(row, "summarized_at")));
+                    return session(row);
                 }
             } catch (SQLException e) {
                 if (FOREIGN_KEY_VIOLATION.equals(e.getSQLState())) {
@@ -66,5 +65,76 @@ final class PostgresWhatsAppSessionRepository implements WhatsAppSessionReposito
                 throw e;
             }
         });
+    }
+
+    /** Served by the partial index on open sessions' last activity. */
+    @Override
+    public List<WhatsAppSession> idle(Instant idleSince, int limit) {
+        Objects.requireNonNull(idleSince, "idleSince");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        return database.run("find idle WhatsApp sessions", connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT id::text AS id, business_id, lead_id::text AS lead_id, opened_at, last_activity_at,"
+                            + " summarized_at FROM whatsapp_sessions"
+                            + " WHERE summarized_at IS NULL AND last_activity_at < ?"
+                            + " ORDER BY last_activity_at, id LIMIT ?")) {
+                Database.setInstant(select, 1, idleSince);
+                select.setInt(2, limit);
+                List<WhatsAppSession> sessions = new ArrayList<>();
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        sessions.add(session(rows));
+                    }
+                }
+                return sessions;
+            }
+        });
+    }
+
+    /**
+     * One transaction: the conditional close (still open, activity unchanged) and, only if it
+     * closed the session, the lead's summary. Two runs racing on one session: the row lock of the
+     * first UPDATE makes the second see it closed, so the summary is written once.
+     */
+    @Override
+    public boolean closeWithSummary(WhatsAppSession session, String summary, Instant at) {
+        Objects.requireNonNull(session, "session");
+        Objects.requireNonNull(summary, "summary");
+        Objects.requireNonNull(at, "at");
+        if (!PostgresLeadRepository.isUuid(session.id()) || !PostgresLeadRepository.isUuid(session.leadId())) {
+            return false;
+        }
+        return database.transaction("close WhatsApp session", connection -> {
+            try (PreparedStatement close = connection.prepareStatement(
+                    "UPDATE whatsapp_sessions SET summarized_at = ?, summary = ?"
+                            + " WHERE id = ?::uuid AND business_id = ? AND summarized_at IS NULL AND last_activity_at = ?")) {
+                Database.setInstant(close, 1, at);
+                close.setString(2, summary);
+                close.setString(3, session.id());
+                close.setString(4, session.businessId());
+                Database.setInstant(close, 5, session.lastActivityAt());
+                if (close.executeUpdate() == 0) {
+                    return false;
+                }
+            }
+            try (PreparedStatement lead = connection.prepareStatement(
+                    "UPDATE leads SET summary = ?, updated_at = ? WHERE business_id = ? AND id = ?::uuid")) {
+                lead.setString(1, summary);
+                Database.setInstant(lead, 2, at);
+                lead.setString(3, session.businessId());
+                lead.setString(4, session.leadId());
+                lead.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    private static WhatsAppSession session(ResultSet row) throws SQLException {
+        return new WhatsAppSession(row.getString("id"), row.getString("business_id"),
+                row.getString("lead_id"), Database.instant(row, "opened_at"),
+                Database.instant(row, "last_activity_at"),
+                Optional.ofNullable(Database.instant(row, "summarized_at")));
     }
 }

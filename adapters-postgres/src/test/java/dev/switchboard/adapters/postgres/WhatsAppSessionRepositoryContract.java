@@ -100,4 +100,70 @@ abstract class WhatsAppSessionRepositoryContract {
         assertThrows(IllegalArgumentException.class, () -> sessions().touch(business, "not-a-uuid", T0));
         assertTrue(sessions().touch(other, theirs, T0).businessId().equals(other));
     }
+
+    @Test
+    void idleListsOpenSessionsQuietSinceTheCutoffLongestIdleFirst() {
+        String business = "biz-" + UUID.randomUUID();
+        String quiet = lead(business, "+5511966660001");
+        String quieter = lead(business, "+5511966660002");
+        String active = lead(business, "+5511966660003");
+        sessions().touch(business, quiet, T0.plusSeconds(120));
+        sessions().touch(business, quieter, T0.plusSeconds(60));
+        sessions().touch(business, active, T0.plusSeconds(900));
+        List<String> idle = sessions().idle(T0.plusSeconds(600), 10_000).stream()
+                .filter(s -> s.businessId().equals(business)).map(WhatsAppSession::leadId).toList();
+        assertEquals(List.of(quieter, quiet), idle);
+    }
+
+    @Test
+    void closingWithASummaryClosesOnceAndPutsTheSummaryOnTheLead() {
+        String business = "biz-" + UUID.randomUUID();
+        String lead = lead(business, "+5511966660004");
+        WhatsAppSession open = sessions().touch(business, lead, T0);
+        assertTrue(sessions().closeWithSummary(open, "Wants a quote.", T0.plusSeconds(1000)));
+        assertTrue(!sessions().closeWithSummary(open, "Again.", T0.plusSeconds(1001)), "closed once");
+        assertEquals(Optional.of("Wants a quote."), leads().find(business, lead).orElseThrow().summary());
+        assertTrue(sessions().idle(T0.plusSeconds(5000), 10_000).stream().noneMatch(s -> s.id().equals(open.id())));
+        WhatsAppSession next = sessions().touch(business, lead, T0.plusSeconds(2000));
+        assertNotEquals(open.id(), next.id(), "the next message opens a new session");
+    }
+
+    @Test
+    void aSessionThatMovedSinceItWasReadStaysOpen() {
+        String business = "biz-" + UUID.randomUUID();
+        String lead = lead(business, "+5511966660005");
+        WhatsAppSession read = sessions().touch(business, lead, T0);
+        sessions().touch(business, lead, T0.plusSeconds(10));
+        assertTrue(!sessions().closeWithSummary(read, "Half the story.", T0.plusSeconds(20)));
+        assertEquals(Optional.empty(), leads().find(business, lead).orElseThrow().summary());
+        assertEquals(read.id(), sessions().touch(business, lead, T0.plusSeconds(30)).id(), "still open");
+    }
+
+    @Test
+    void twoRunsClosingOneSessionAtOnceCloseItOnce() throws Exception {
+        String business = "biz-" + UUID.randomUUID();
+        ExecutorService closers = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String lead = lead(business, "+55119666" + String.format("%05d", 100 + round));
+                WhatsAppSession open = sessions().touch(business, lead, T0);
+                CyclicBarrier together = new CyclicBarrier(4);
+                List<Future<Boolean>> results = new ArrayList<>();
+                for (int w = 0; w < 4; w++) {
+                    String text = "summary " + w;
+                    results.add(closers.submit(() -> {
+                        together.await();
+                        return sessions().closeWithSummary(open, text, T0.plusSeconds(100));
+                    }));
+                }
+                int closed = 0;
+                for (Future<Boolean> result : results) {
+                    closed += result.get() ? 1 : 0;
+                }
+                assertEquals(1, closed, "round " + round);
+            }
+        } finally {
+            closers.shutdownNow();
+        }
+    }
 }
