@@ -14,6 +14,9 @@ module switchboard.adapters.http {
     requires io.prometheus.metrics.core;
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;
+    requires io.helidon.logging.common;
+
+    provides io.helidon.logging.common.spi.LoggingProvider with dev.switchboard.adapters.http.JulLoggingProvider;
 
     exports dev.switchboard.adapters.http;
 }

@@ -10,6 +10,7 @@ module switchboard.roles.api {
     requires switchboard.domain;
     requires switchboard.adapters.redis;
     requires switchboard.adapters.http;
+    requires switchboard.adapters.postgres;
     requires switchboard.adapters.media.twilio;
 
     exports dev.switchboard.roles.api;

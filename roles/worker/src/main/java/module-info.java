@@ -7,6 +7,9 @@ module switchboard.roles.worker {
     requires switchboard.roles.common;
     requires switchboard.domain;
     requires switchboard.adapters.redis;
+    requires switchboard.adapters.postgres;
+    requires switchboard.adapters.http;
+    requires java.net.http;
 
     exports dev.switchboard.roles.worker;
 }

@@ -27,7 +27,26 @@ public final class DedupeKeys {
      * messages can never be folded into one job.
      */
     public static String whatsAppMessage(String businessId, String remoteJid, String messageId) {
-        return "webhook:baileys:" + part(businessId) + ":" + part(remoteJid) + ":" + part(messageId);
+        return bounded("webhook:baileys:", part(businessId) + ":" + part(remoteJid) + ":" + part(messageId));
+    }
+
+    /** Longest readable dedupe key; longer ones (escaped colons triple a part) become a digest. */
+    static final int MAX_READABLE = 256;
+
+    /**
+     * {@code prefix + parts} while short enough to read in {@code redis-cli}, else {@code prefix}
+     * and the parts' SHA-256: still one key per event, and never past the queue's key limit.
+     */
+    static String bounded(String prefix, String parts) {
+        if (prefix.length() + parts.length() <= MAX_READABLE) {
+            return prefix + parts;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(parts.getBytes(StandardCharsets.UTF_8));
+            return prefix + "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /**
@@ -43,20 +62,6 @@ public final class DedupeKeys {
      * client's, and two businesses' ids must never fold into one job.
      */
     public static String pushNotification(String businessId, String notificationId) {
-        return "push:notification:" + part(businessId) + ":" + part(notificationId);
-    }
-
-    /**
-     * A job id derived from a dedupe key: the job name's first letters and a SHA-256 prefix, so it
-     * is stable, short, free of colons and reveals nothing of the key.
-     */
-    public static String jobIdFor(String jobName, String dedupeKey) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(dedupeKey.getBytes(StandardCharsets.UTF_8));
-            return jobName + "-" + HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JDK has SHA-256", e);
-        }
+        return bounded("push:notification:", part(businessId) + ":" + part(notificationId));
     }
 }

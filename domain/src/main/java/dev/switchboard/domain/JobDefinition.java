@@ -84,19 +84,13 @@ public final class JobDefinition<A> {
 
     /**
      * A request for the one job of an event that may arrive more than once: deduplicated on
-     * {@code dedupeKey} for {@code ttl}, with the job id derived from the key, so every delivery
-     * of the event maps to the same job.
+     * {@code dedupeKey} for {@code ttl}. The queue derives the job's id from the key with a server
+     * secret ({@code JOB_ID_SECRET}), so every delivery of the event maps to the same job and
+     * nobody can compute another business's job id from a guessable key.
      */
     public JobRequest deduplicatedRequest(A args, String businessId, String traceId, String dedupeKey,
                                           Duration ttl) {
-        return request(args, businessId, traceId)
-                .withDedupe(dedupeKey, ttl)
-                .withJobId(DedupeKeys.jobIdFor(name, dedupeKey));
-    }
-
-    /** The job id {@link #deduplicatedRequest} gives the job of {@code dedupeKey}. */
-    public String jobIdFor(String dedupeKey) {
-        return DedupeKeys.jobIdFor(name, dedupeKey);
+        return request(args, businessId, traceId).withDedupe(dedupeKey, ttl);
     }
 
     /**

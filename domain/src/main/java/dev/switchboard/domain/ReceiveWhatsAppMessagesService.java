@@ -6,6 +6,7 @@ import dev.switchboard.ports.in.ReceiveWhatsAppMessagesResult;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
 import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -29,16 +30,22 @@ public final class ReceiveWhatsAppMessagesService implements ReceiveWhatsAppMess
         int duplicates = 0;
         int ignored = 0;
         List<String> jobIds = new ArrayList<>();
+        // Every request is built (and so checked) before the first is enqueued: a bad message
+        // anywhere in the batch must not leave the earlier ones enqueued.
+        List<JobRequest> requests = new ArrayList<>();
         for (IncomingWhatsAppMessage message : command.messages()) {
             if (!WhatsAppContacts.isConversation(message.remoteJid())) {
                 ignored++;
                 continue;
             }
-            EnqueueResult result = queue.enqueue(WebhookProcessJob.DEFINITION.deduplicatedRequest(
+            requests.add(WebhookProcessJob.DEFINITION.deduplicatedRequest(
                     new WebhookProcessJob.Args(command.businessId(), command.live(), message),
                     command.businessId(), command.traceId(),
                     DedupeKeys.whatsAppMessage(command.businessId(), message.remoteJid(), message.id()),
                     DedupeKeys.WHATSAPP_TTL));
+        }
+        for (JobRequest request : requests) {
+            EnqueueResult result = queue.enqueue(request);
             jobIds.add(result.jobId());
             if (result instanceof EnqueueResult.Enqueued) {
                 enqueued++;

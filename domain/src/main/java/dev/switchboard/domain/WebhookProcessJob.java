@@ -9,6 +9,7 @@ import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.ChatMessage;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.ChatModelException;
+import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.Lead;
 import dev.switchboard.ports.out.LeadContact;
@@ -141,15 +142,14 @@ public final class WebhookProcessJob implements JobHandler {
             return result;
         }
         String dedupeKey = replyDedupeKey(job.businessId(), message);
-        String replyJobId = SendWhatsAppMessageJob.DEFINITION.jobIdFor(dedupeKey);
         Business business = businesses.findOrCreate(job.businessId());
         String answer = answer(business, lead);
-        jobs.enqueue(SendWhatsAppMessageJob.DEFINITION.deduplicatedRequest(
+        EnqueueResult reply = jobs.enqueue(SendWhatsAppMessageJob.DEFINITION.deduplicatedRequest(
                 new SendWhatsAppMessageJob.Args(lead.id(), WhatsAppContacts.withoutDevice(message.remoteJid()), answer,
                         Optional.of(message.id())),
                 job.businessId(), job.traceId(), dedupeKey, DedupeKeys.WHATSAPP_TTL));
-        result.put("reply", "enqueued");
-        result.put("reply_job_id", replyJobId);
+        result.put("reply", reply instanceof EnqueueResult.Enqueued ? "enqueued" : "already enqueued");
+        result.put("reply_job_id", reply.jobId());
         return result;
     }
 

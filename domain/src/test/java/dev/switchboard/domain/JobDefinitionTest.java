@@ -33,7 +33,8 @@ class JobDefinitionTest {
         assertEquals("webhook_process_job", request.name());
         assertEquals("default", request.queue());
         assertEquals(WebhookProcessJob.DEFINITION.retry(), request.retry());
-        assertEquals(WebhookProcessJob.DEFINITION.jobIdFor("key-1"), request.jobId().orElseThrow());
+        assertEquals("key-1", request.dedupe().orElseThrow().key());
+        assertTrue(request.jobId().isEmpty(), "the queue derives a keyed id from the dedupe key");
         assertEquals(args, WebhookProcessJob.DEFINITION.argsOf(executionOf(request)));
     }
 

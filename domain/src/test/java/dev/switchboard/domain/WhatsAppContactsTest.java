@@ -36,15 +36,4 @@ class WhatsAppContactsTest {
         assertTrue(WhatsAppContacts.isConversation("5511999990000@s.whatsapp.net"));
         assertTrue(WhatsAppContacts.isConversation("120363000000@g.us"));
     }
-
-    @Test
-    void jobIdsAreStableColonFreeAndPerKey() {
-        String key = DedupeKeys.whatsAppMessage("t1", "1@s.whatsapp.net", "ABC");
-        String id = DedupeKeys.jobIdFor("webhook_process_job", key);
-        assertEquals(id, DedupeKeys.jobIdFor("webhook_process_job", key));
-        assertFalse(id.contains(":"));
-        assertTrue(id.startsWith("webhook_process_job-"));
-        assertNotEquals(id, DedupeKeys.jobIdFor("webhook_process_job",
-                DedupeKeys.whatsAppMessage("t2", "1@s.whatsapp.net", "ABC")));
-    }
 }

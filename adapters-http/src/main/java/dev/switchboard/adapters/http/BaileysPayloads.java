@@ -31,19 +31,8 @@ final class BaileysPayloads {
     }
 
     static ReceiveWhatsAppMessagesCommand parse(JsonNode body, String traceId) {
-        if (!body.isObject()) {
-            throw bad("body must be a JSON object");
-        }
-        for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!TOP_LEVEL.contains(name)) {
-                throw bad("unknown field '" + name + "'");
-            }
-        }
+        JsonFields.object(body, TOP_LEVEL, "");
         String tenantId = requiredText(body, "tenantId", "tenantId");
-        if (tenantId.isBlank() || tenantId.length() > 128) {
-            throw bad("tenantId must be 1..128 characters");
-        }
         JsonNode payload = body.get("payload");
         if (payload == null || !payload.isObject()) {
             throw bad("payload must be an object");
@@ -81,9 +70,6 @@ final class BaileysPayloads {
             throw bad(path + ".key.remoteJid is not a WhatsApp JID");
         }
         String id = requiredText(key, "id", path + ".key.id");
-        if (id.isEmpty() || id.length() > 128) {
-            throw bad(path + ".key.id must be 1..128 characters");
-        }
         boolean fromMe = optionalBoolean(key, "fromMe", path + ".key.fromMe");
         Optional<String> remoteJidAlt = optionalText(key, "remoteJidAlt", path + ".key.remoteJidAlt");
         Optional<String> participant = optionalText(key, "participant", path + ".key.participant");
@@ -94,8 +80,13 @@ final class BaileysPayloads {
             throw bad(path + ".message must be an object or null");
         }
         JsonNode unwrapped = unwrap(content);
-        return new IncomingWhatsAppMessage(remoteJid, remoteJidAlt, participant, id, fromMe, sentAt,
-                pushName, kind(unwrapped), text(unwrapped));
+        try {
+            return new IncomingWhatsAppMessage(remoteJid, remoteJidAlt, participant, id, fromMe, sentAt,
+                    pushName, kind(unwrapped), text(unwrapped));
+        } catch (dev.switchboard.ports.in.InvalidCommandException e) {
+            // Say which message of the batch: the record knows its fields, not its place.
+            throw bad(path + ": " + e.getMessage());
+        }
     }
 
     private static JsonNode unwrap(JsonNode content) {
@@ -184,36 +175,15 @@ final class BaileysPayloads {
     }
 
     private static String requiredText(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            throw bad(path + " is required");
-        }
-        if (!value.isTextual()) {
-            throw bad(path + " must be a string");
-        }
-        return value.asText();
+        return JsonFields.requiredText(node, field, path);
     }
 
     private static Optional<String> optionalText(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return Optional.empty();
-        }
-        if (!value.isTextual()) {
-            throw bad(path + " must be a string");
-        }
-        return Optional.of(value.asText());
+        return JsonFields.optionalText(node, field, path);
     }
 
     private static boolean optionalBoolean(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return false;
-        }
-        if (!value.isBoolean()) {
-            throw bad(path + " must be a boolean");
-        }
-        return value.asBoolean();
+        return JsonFields.optionalBoolean(node, field, path);
     }
 
     private static HttpProblem bad(String reason) {

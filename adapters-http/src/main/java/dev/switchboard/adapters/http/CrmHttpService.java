@@ -61,6 +61,22 @@ public final class CrmHttpService implements HttpService {
         this.messages = Objects.requireNonNull(messages, "messages");
     }
 
+    /**
+     * The CRM's routes for an api with no store configured ({@code DATABASE_URL} unset): each
+     * answers 503 saying so, after authentication, rather than a 404 that would look like a typo.
+     */
+    public static HttpService unconfigured(BearerTokens tokens) {
+        return rules -> {
+            io.helidon.webserver.http.Handler refuse = (request, response) -> {
+                tokens.authenticate(request);
+                JsonResponses.error(response, Status.SERVICE_UNAVAILABLE_503,
+                        "the CRM store is not configured on this api: set DATABASE_URL");
+            };
+            rules.get("/api/leads", refuse).get("/api/leads/{id}", refuse)
+                    .get("/api/business", refuse).put("/api/business", refuse);
+        };
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/leads", this::listLeads)

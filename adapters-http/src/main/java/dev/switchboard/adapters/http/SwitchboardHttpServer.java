@@ -1,6 +1,8 @@
 package dev.switchboard.adapters.http;
 
+import dev.switchboard.ports.in.InvalidCommandException;
 import dev.switchboard.ports.out.JobStoreUnavailableException;
+import dev.switchboard.ports.out.StoreUnavailableException;
 import dev.switchboard.ports.out.TraceContext;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
@@ -9,20 +11,33 @@ import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http1.Http1Config;
 
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The Helidon web server of a role, with the error mapping every route shares: refusals are 4xx
- * {@code {"error": ...}}, an unreachable Redis is 503 with {@code Retry-After} (the sender retries,
- * dedupe absorbs the repeat), and nothing a client sends can produce a 500.
+ * The Helidon web server of a role, with the limits and the error mapping every route shares:
+ * <ul>
+ *   <li>refusals the code expects are 4xx {@code {"error": ...}}: {@link HttpProblem}, and a
+ *       command's own validation ({@link InvalidCommandException}) as 400;</li>
+ *   <li>a job store that cannot serve now (unreachable, timed out, out of memory, busy, loading)
+ *       is 503 with {@code Retry-After}: the sender retries, dedupe absorbs the repeat;</li>
+ *   <li>anything else is a bug: 500 with the trace id, logged with its stack and the trace id.</li>
+ * </ul>
+ * Repeated 503s are logged once a minute with a count, so an outage does not flood the log.
  */
 public final class SwitchboardHttpServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SwitchboardHttpServer.class.getName());
-    /** Seconds a sender should wait before retrying while Redis is unreachable. */
+    /** Seconds a sender should wait before retrying while Redis cannot serve. */
     static final String RETRY_AFTER_SECONDS = "5";
 
     private final WebServer server;
@@ -31,20 +46,30 @@ public final class SwitchboardHttpServer implements AutoCloseable {
         this.server = server;
     }
 
-    /** Starts listening on {@code port} (0 picks a free one) on all interfaces. */
+    /** Starts listening on {@code port} (0 picks a free one) on all interfaces, with default limits. */
     public static SwitchboardHttpServer start(int port, List<HttpService> services) {
         return start(port, services, Optional.empty());
+    }
+
+    /** As {@link #start(int, List, Optional, ServerLimits)} with {@link ServerLimits#DEFAULTS}. */
+    public static SwitchboardHttpServer start(int port, List<HttpService> services, Optional<SwitchboardMetrics> metrics) {
+        return start(port, services, metrics, ServerLimits.DEFAULTS);
     }
 
     /**
      * Starts listening on {@code port}, tagging every request's log lines with its trace id and,
      * when {@code metrics} is given, timing every request.
+     *
+     * @throws PortInUseException when another process listens on {@code port}
      */
-    public static SwitchboardHttpServer start(int port, List<HttpService> services, Optional<SwitchboardMetrics> metrics) {
+    public static SwitchboardHttpServer start(int port, List<HttpService> services, Optional<SwitchboardMetrics> metrics,
+                                              ServerLimits limits) {
+        RefusalLog refusals = new RefusalLog(LOG, Duration.ofMinutes(1));
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
             long started = System.nanoTime();
-            TraceContext.with(TraceIds.of(req), null, () -> {
+            RequestBodies.setDeadline(req, limits.requestTimeout().toNanos());
+            TraceContext.with(TraceIds.assign(req), null, () -> {
                 chain.proceed();
                 return null;
             });
@@ -54,39 +79,84 @@ public final class SwitchboardHttpServer implements AutoCloseable {
         services.forEach(routing::register);
         routing.error(HttpProblem.class, (req, res, problem) -> {
             metrics.ifPresent(m -> m.requestRefused(req.path().path()));
+            problem.retryAfterSeconds().ifPresent(s -> res.header(HeaderNames.RETRY_AFTER, Long.toString(s)));
             JsonResponses.error(res, problem.status(), problem.getMessage());
         });
+        routing.error(InvalidCommandException.class, (req, res, e) -> {
+            metrics.ifPresent(m -> m.requestRefused(req.path().path()));
+            JsonResponses.error(res, Status.BAD_REQUEST_400, e.getMessage());
+        });
         routing.error(JobStoreUnavailableException.class, (req, res, e) -> {
-            LOG.warning("answering 503: " + e.getMessage());
+            metrics.ifPresent(m -> m.requestRefused(req.path().path()));
+            refusals.refused(Level.WARNING, "job store unavailable", () -> "answering 503: " + e.getMessage()
+                    + " on " + RefusalLog.truncated(req.path().path()) + " trace_id=" + TraceIds.of(req));
             res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
             JsonResponses.error(res, Status.SERVICE_UNAVAILABLE_503, "job store unavailable, retry later");
+        });
+        routing.error(StoreUnavailableException.class, (req, res, e) -> {
+            metrics.ifPresent(m -> m.requestRefused(req.path().path()));
+            refusals.refused(Level.WARNING, "CRM store unavailable", () -> "answering 503: " + e.getMessage()
+                    + " on " + RefusalLog.truncated(req.path().path()) + " trace_id=" + TraceIds.of(req));
+            res.header(HeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+            JsonResponses.error(res, Status.SERVICE_UNAVAILABLE_503, "CRM store unavailable, retry later");
         });
         routing.error(RequestException.class, (req, res, e) ->
                 JsonResponses.error(res, e.status(), "bad request"));
         // Helidon's own refusals (no route for the path or method, ...): keep their 4xx status.
         routing.error(HttpException.class, (req, res, e) -> {
             if (e.status().code() >= 500) {
-                LOG.log(Level.SEVERE, "server error on " + req.prologue().method() + " " + req.path().path(), e);
-                JsonResponses.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal error");
+                internalError(req, res, e);
             } else {
                 JsonResponses.error(res, e.status(), e.status().code() == 404 ? "no such route" : e.status().reasonPhrase());
             }
         });
-        routing.error(IllegalArgumentException.class, (req, res, e) ->
-                JsonResponses.error(res, Status.BAD_REQUEST_400, e.getMessage()));
-        routing.error(Exception.class, (req, res, e) -> {
-            // A bug. Logged with its stack; the client sees no internals.
-            LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method() + " "
-                    + req.path().path(), e);
-            JsonResponses.error(res, Status.INTERNAL_SERVER_ERROR_500, "internal error");
-        });
+        routing.error(Exception.class, SwitchboardHttpServer::internalError);
         WebServer server = WebServer.builder()
                 .port(port)
                 .host("0.0.0.0")
                 .routing(routing)
-                .build()
-                .start();
+                .maxTcpConnections(limits.maxConnections())
+                .maxConcurrentRequests(limits.maxConcurrentRequests())
+                .idleConnectionTimeout(limits.idleTimeout())
+                .idleConnectionPeriod(limits.idlePeriod())
+                // Every read of a request waits at most this long; RequestBodies bounds the whole body.
+                .connectionOptions(socket -> socket.readTimeout(limits.requestTimeout()))
+                .addProtocol(Http1Config.builder().maxHeadersSize(limits.maxHeaderBytes())
+                        .maxPrologueLength(limits.maxPrologueBytes()).build())
+                .build();
+        try {
+            server.start();
+        } catch (RuntimeException e) {
+            if (causedByBind(e)) {
+                throw new PortInUseException(port);
+            }
+            throw e;
+        }
+        if (!server.isRunning()) {
+            // Helidon logs a failed bind and returns a server that is not running.
+            throw new PortInUseException(port);
+        }
         return new SwitchboardHttpServer(server);
+    }
+
+    /** A bug: the client gets the trace id to quote, the log gets the stack with the same id. */
+    private static void internalError(ServerRequest req, io.helidon.webserver.http.ServerResponse res, Exception e) {
+        String traceId = TraceIds.of(req);
+        LOG.log(Level.SEVERE, "unhandled error on " + req.prologue().method() + " "
+                + RefusalLog.truncated(req.path().path()) + " trace_id=" + traceId, e);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", "internal error");
+        body.put("trace_id", traceId);
+        JsonResponses.send(res, Status.INTERNAL_SERVER_ERROR_500, body);
+    }
+
+    private static boolean causedByBind(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || (t instanceof UncheckedIOException u && u.getCause() instanceof BindException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int port() {

@@ -49,6 +49,8 @@ public final class TwilioWebhookHttpService implements HttpService {
     static final List<String> PATHS = List.of("/webhook/twilio/voice", "/webhook/twilio/status",
             "/webhook/twilio/recording");
 
+    /** A wrong signature is usually configuration, repeated on every call: one line a minute. */
+    private final RefusalLog refusals = new RefusalLog(LOG, java.time.Duration.ofMinutes(1));
     private final ReceiveCallEventUseCase useCase;
     private final CallInstructions instructions;
     private final CallWebhookSignatures signatures;
@@ -143,7 +145,8 @@ public final class TwilioWebhookHttpService implements HttpService {
         String url = publicUrl(request);
         if (!signatures.isValid(url, form, signature.get())) {
             // The usual cause is configuration: Twilio's webhook URL is not PUBLIC_BASE_URL + path.
-            LOG.warning("twilio webhook refused: " + SIGNATURE_HEADER.defaultCase() + " does not match " + url
+            refusals.refused(java.util.logging.Level.WARNING, "signature", () -> "twilio webhook refused: "
+                    + SIGNATURE_HEADER.defaultCase() + " does not match " + RefusalLog.truncated(url)
                     + " (is that the URL configured in Twilio, and TWILIO_AUTH_TOKEN its account's token?)"
                     + " trace_id=" + traceId);
             throw new HttpProblem(Status.FORBIDDEN_403, SIGNATURE_HEADER.defaultCase() + " does not match");

@@ -26,11 +26,20 @@ public final class WhatsAppWebhookHttpService implements HttpService {
 
     private final ReceiveWhatsAppMessagesUseCase useCase;
     private final SharedSecret secret;
+    private final EnqueueQuota quota;
+
+    /** Without a rate limit. */
+    public WhatsAppWebhookHttpService(ReceiveWhatsAppMessagesUseCase useCase, Optional<String> internalSecret) {
+        this(useCase, internalSecret, EnqueueQuota.UNLIMITED);
+    }
 
     /**
      * @param internalSecret the gateway's shared secret; when empty every delivery is refused
+     * @param quota          the tenant's rate limit: a batch costs one token per message
      */
-    public WhatsAppWebhookHttpService(ReceiveWhatsAppMessagesUseCase useCase, Optional<String> internalSecret) {
+    public WhatsAppWebhookHttpService(ReceiveWhatsAppMessagesUseCase useCase, Optional<String> internalSecret,
+                                      EnqueueQuota quota) {
+        this.quota = Objects.requireNonNull(quota, "quota");
         this.useCase = Objects.requireNonNull(useCase, "useCase");
         this.secret = new SharedSecret(internalSecret);
         if (!secret.configured()) {
@@ -51,6 +60,7 @@ public final class WhatsAppWebhookHttpService implements HttpService {
         String traceId = TraceIds.of(request);
         var command = BaileysPayloads.parse(JsonBodies.read(request), traceId);
         dev.switchboard.ports.out.TraceContext.tagBusiness(command.businessId());
+        quota.take(command.businessId(), command.messages().size());
         ReceiveWhatsAppMessagesResult result = useCase.receive(command);
         LOG.info(() -> "whatsapp webhook enqueued=" + result.enqueued() + " duplicates=" + result.duplicates()
                 + " ignored=" + result.ignored() + " trace_id=" + traceId);

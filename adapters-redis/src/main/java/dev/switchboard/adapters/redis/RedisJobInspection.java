@@ -32,10 +32,22 @@ public final class RedisJobInspection implements JobInspection {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /**
+     * The job's owner is read (one small field) and checked before anything else of the job is
+     * read or decoded: another business's job costs what a missing one costs.
+     */
     @Override
     public Optional<JobView> find(BusinessScope scope, String jobId) {
-        return RedisFailures.guard("find job", () -> RedisJobViews.read(redis.commands(), jobId))
-                .filter(view -> scope.includes(view.businessId()));
+        return RedisFailures.guard("find job", () -> {
+            RedisCommands<String, byte[]> r = redis.commands();
+            if (scope.businessId().isPresent()) {
+                byte[] owner = r.hget(RedisKeys.job(jobId), "business_id");
+                if (owner == null || !scope.includes(RqFormat.text(owner))) {
+                    return Optional.<JobView>empty();
+                }
+            }
+            return RedisJobViews.read(r, jobId).filter(view -> scope.includes(view.businessId()));
+        });
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.function.Function;
 public final class RedisKeys {
     public static final String QUEUES = "rq:queues";
     public static final String JOB_PREFIX = "rq:job:";
+    /** The generated secret that keys deduplicated jobs' ids when JOB_ID_SECRET is not set. */
+    public static final String JOB_ID_SECRET = "switchboard:job_id_secret";
 
     private RedisKeys() {
     }
@@ -62,6 +64,11 @@ public final class RedisKeys {
     /** The job ids of one bulk run of one business (cancel-by-run). */
     public static String run(String businessId, String runId) {
         return "switchboard:run:" + part(businessId) + ":" + part(runId);
+    }
+
+    /** A business's enqueue token bucket (rate limit). */
+    public static String rate(String businessId) {
+        return "switchboard:rate:" + part(businessId);
     }
 
     /** Wake-up tokens that let idle workers block instead of polling. */

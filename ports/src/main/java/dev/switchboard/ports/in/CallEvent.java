@@ -29,7 +29,7 @@ public sealed interface CallEvent {
             Objects.requireNonNull(parties, "parties");
             Objects.requireNonNull(callStatus, "callStatus");
             if (parties.from().isEmpty() || parties.to().isEmpty()) {
-                throw new IllegalArgumentException("a started call needs From and To");
+                throw new InvalidCommandException("a started call needs From and To");
             }
         }
     }
@@ -55,7 +55,7 @@ public sealed interface CallEvent {
             Objects.requireNonNull(sequenceNumber, "sequenceNumber");
             Objects.requireNonNull(timestamp, "timestamp");
             if (callStatus.isBlank()) {
-                throw new IllegalArgumentException("CallStatus must not be blank");
+                throw new InvalidCommandException("CallStatus must not be blank");
             }
         }
     }
@@ -82,7 +82,7 @@ public sealed interface CallEvent {
             Objects.requireNonNull(recordingChannels, "recordingChannels");
             Objects.requireNonNull(recordingSource, "recordingSource");
             if (recordingStatus.isBlank()) {
-                throw new IllegalArgumentException("RecordingStatus must not be blank");
+                throw new InvalidCommandException("RecordingStatus must not be blank");
             }
         }
     }
@@ -90,7 +90,7 @@ public sealed interface CallEvent {
     private static void requireSid(String sid, String name) {
         Objects.requireNonNull(sid, name);
         if (!SID.matcher(sid).matches()) {
-            throw new IllegalArgumentException(name + " must be 2..64 letters and digits");
+            throw new InvalidCommandException(name + " must be 2..64 letters and digits");
         }
     }
 }

@@ -28,6 +28,19 @@ public record IncomingWhatsAppMessage(
         String kind,
         Optional<String> text) {
 
+    /** Longest accepted values: generous for WhatsApp's real ones, small enough to bound a job. */
+    public static final int MAX_ID = 128;
+    public static final int MAX_JID = 128;
+    public static final int MAX_PUSH_NAME = 256;
+    public static final int MAX_KIND = 64;
+    public static final int MAX_TEXT = 65_536;
+
+    private static void bounded(String name, String value, int max) {
+        if (value.length() > max) {
+            throw new InvalidCommandException(name + " must be at most " + max + " characters");
+        }
+    }
+
     public IncomingWhatsAppMessage {
         Objects.requireNonNull(remoteJid, "remoteJid");
         Objects.requireNonNull(remoteJidAlt, "remoteJidAlt");
@@ -37,8 +50,14 @@ public record IncomingWhatsAppMessage(
         Objects.requireNonNull(pushName, "pushName");
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(text, "text");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("message id must not be blank");
+        if (id.isBlank() || id.length() > MAX_ID) {
+            throw new InvalidCommandException("key.id must be 1.." + MAX_ID + " characters");
         }
+        bounded("key.remoteJid", remoteJid, MAX_JID);
+        remoteJidAlt.ifPresent(v -> bounded("key.remoteJidAlt", v, MAX_JID));
+        participant.ifPresent(v -> bounded("key.participant", v, MAX_JID));
+        pushName.ifPresent(v -> bounded("pushName", v, MAX_PUSH_NAME));
+        bounded("message type", kind, MAX_KIND);
+        text.ifPresent(v -> bounded("message text", v, MAX_TEXT));
     }
 }

@@ -18,12 +18,15 @@ public record ReceiveWhatsAppMessagesCommand(String businessId, String traceId, 
     public ReceiveWhatsAppMessagesCommand {
         Objects.requireNonNull(businessId, "businessId");
         Objects.requireNonNull(traceId, "traceId");
+        if (dev.switchboard.ports.out.BusinessScope.isReserved(businessId)) {
+            throw new InvalidCommandException("business id '" + businessId + "' is reserved");
+        }
         messages = List.copyOf(messages);
         if (businessId.isBlank() || businessId.length() > 128) {
-            throw new IllegalArgumentException("tenantId must be 1..128 characters");
+            throw new InvalidCommandException("tenantId must be 1..128 characters");
         }
         if (messages.isEmpty() || messages.size() > MAX_MESSAGES) {
-            throw new IllegalArgumentException("messages must hold 1.." + MAX_MESSAGES + " items");
+            throw new InvalidCommandException("messages must hold 1.." + MAX_MESSAGES + " items");
         }
     }
 }

@@ -8,6 +8,16 @@ import java.util.Optional;
  * A job outside the scope is reported as not found, never as forbidden.
  */
 public sealed interface BusinessScope {
+    /**
+     * Business ids beginning with this belong to Switchboard itself ({@code _system} owns the
+     * scheduler's jobs): no token, tenant, payload or admin request may name one.
+     */
+    String RESERVED_PREFIX = "_";
+
+    /** Whether {@code businessId} is one of Switchboard's own, never a tenant's. */
+    static boolean isReserved(String businessId) {
+        return businessId.startsWith(RESERVED_PREFIX);
+    }
 
     boolean includes(String businessId);
 

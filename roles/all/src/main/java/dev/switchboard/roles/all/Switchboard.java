@@ -19,9 +19,24 @@ public final class Switchboard {
     private Switchboard() {
     }
 
+    static final String USAGE = """
+            usage: ./switchboard                 start the role named by SERVICE_ROLE (default: all)
+                   ./switchboard bench <enqueue|process|latency|webhooks> --redis-url URL [options]
+                   ./switchboard --help          print this
+            SERVICE_ROLE: api, worker, scheduler, calls, or all (development only).
+            Configuration is read from the environment; the README lists every variable.""";
+
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("bench")) {
             System.exit(Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0) {
+            if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {
+                System.out.println(USAGE);
+                System.exit(0);
+            }
+            System.err.println("switchboard: unknown argument '" + args[0] + "' (./switchboard --help lists the commands)");
+            System.exit(2);
         }
         RoleLauncher.run(EnumSet.allOf(ServiceRole.class), Switchboard::start);
     }
@@ -36,10 +51,14 @@ public final class Switchboard {
         };
     }
 
-    /** Development only: one process, one HTTP port (api and calls routes together). */
+    /**
+     * Development only: one process, one HTTP port (api and calls routes together). The api starts
+     * first, so a port in use ends the process before any worker or scheduler thread exists.
+     */
     private static Object startAll(RoleConfig config) {
+        ApiRole api = ApiRole.start(config, CallsRole.httpServices());
         WorkerRole.startUntilShutdown(config);
         SchedulerRole.startUntilShutdown(config);
-        return ApiRole.start(config, CallsRole.httpServices());
+        return api;
     }
 }

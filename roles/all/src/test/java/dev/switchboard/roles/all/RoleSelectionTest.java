@@ -83,6 +83,8 @@ class RoleSelectionTest {
         int port = FreePorts.next();
         try (ChildJvm process = ChildJvm.start(Switchboard.class.getName(), env("PORT", Integer.toString(port)))) {
             process.awaitOutput("api role listening", Duration.ofSeconds(30));
+            // The api starts first (a port in use must end the process before workers exist).
+            process.awaitOutput("serving [", Duration.ofSeconds(30));
             assertTrue(process.output().contains("SERVICE_ROLE=all is for development only"), process.output());
             assertTrue(process.output().contains("serving [high, default, low, maintenance, broadcasts, recordings]"),
                     process.output());

@@ -30,7 +30,7 @@ class WebhookToWorkerEndToEndTest {
     static final RedisFixture redis = new RedisFixture();
     @RegisterExtension
     static final PostgresFixture postgres = new PostgresFixture();
-    private static final String SECRET = "e2e-secret";
+    private static final String SECRET = "e2e-secret-0123456789abcdef-0123456789";
 
     @Test
     void duplicateWebhookYieldsOneJobThatAWorkerProcessFinishes() throws Exception {

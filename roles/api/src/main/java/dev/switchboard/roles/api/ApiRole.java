@@ -4,20 +4,33 @@ import dev.switchboard.adapters.http.BearerTokens;
 import dev.switchboard.adapters.http.DashboardHttpService;
 import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
-import dev.switchboard.adapters.http.JobsHttpService;
+import dev.switchboard.adapters.http.BroadcastsHttpService;
+import dev.switchboard.adapters.http.EnqueueQuota;
+import dev.switchboard.adapters.http.JobActionsHttpService;
+import dev.switchboard.adapters.http.JobQueriesHttpService;
+import dev.switchboard.adapters.http.PushHttpService;
 import dev.switchboard.adapters.http.MetricsHttpService;
+import dev.switchboard.adapters.http.PortInUseException;
+import dev.switchboard.adapters.http.ServerLimits;
+import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.adapters.http.SwitchboardMetrics;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
 import dev.switchboard.adapters.http.WhatsAppWebhookHttpService;
+import dev.switchboard.adapters.http.CrmHttpService;
+import dev.switchboard.adapters.postgres.DatabaseUrl;
+import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobAdministration;
 import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.adapters.redis.RedisJobQueue;
+import dev.switchboard.adapters.redis.RedisRateLimiter;
 import dev.switchboard.adapters.redis.RedisSchedulerStatus;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
+import dev.switchboard.ports.in.SendPushUseCase;
+import dev.switchboard.ports.in.StartBroadcastUseCase;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
@@ -38,16 +51,18 @@ import java.util.logging.Logger;
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
  * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, health,
- * metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
+ * CRM records, metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiRole.class.getName());
 
     private final RedisConnections redis;
+    private final Optional<PostgresStore> store;
     private final SwitchboardHttpServer server;
 
-    private ApiRole(RedisConnections redis, SwitchboardHttpServer server) {
+    private ApiRole(RedisConnections redis, Optional<PostgresStore> store, SwitchboardHttpServer server) {
         this.redis = redis;
+        this.store = store;
         this.server = server;
     }
 
@@ -67,45 +82,84 @@ public final class ApiRole implements AutoCloseable {
     /** As {@link #start(RoleConfig, List)}, reading {@link TwilioSettings} from {@code environment} (tests). */
     public static ApiRole start(RoleConfig config, Map<String, String> environment, List<HttpService> extraServices) {
         TwilioSettings twilio = TwilioSettings.fromEnvironment(environment);
+        Optional<PostgresStore> store = crmStore(config);
         RedisConnections redis = RedisConnections.connect(config.redisUrl());
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
         SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());
-        JobQueue queue = metrics.counting(jobQueue(redis));
-        List<HttpService> services = new ArrayList<>(httpServices(config, queue));
+        JobQueue queue = metrics.counting(jobQueue(redis, config));
+        EnqueueQuota quota = enqueueQuota(config, redis);
+        BearerTokens tokens = bearerTokens(config);
+        List<HttpService> services = new ArrayList<>();
+        services.add(new WhatsAppWebhookHttpService(receiveWhatsAppMessages(queue), config.internalSecret(), quota));
+        services.add(new HealthHttpService(config.role().id()));
         services.add(TwilioWebhooks.httpService(config, twilio, queue));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
         services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
                 config.schedulerTick(), clock));
-        services.add(jobsApi(config, redis, inspection, queue));
+        services.add(new JobQueriesHttpService(tokens, inspection, config.queues()));
+        services.add(new JobActionsHttpService(tokens, inspection, new RedisJobAdministration(redis, clock)));
+        // push_send_job and broadcast_job have no handler yet: their routes answer 501 and enqueue
+        // nothing. With a handler, pass Optional.of(sendPush(queue)) / Optional.of(startBroadcast(queue)).
+        services.add(new PushHttpService(tokens, Optional.empty(), quota));
+        services.add(new BroadcastsHttpService(tokens, Optional.empty(), quota));
+        services.add(store.<HttpService>map(s -> new CrmHttpService(tokens, s.businesses(), s.leads(), s.messages()))
+                .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));
         services.add(new DashboardHttpService());
         services.addAll(extraServices);
-        SwitchboardHttpServer server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics));
+        SwitchboardHttpServer server;
+        try {
+            server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics), serverLimits(config));
+        } catch (PortInUseException e) {
+            redis.close();
+            store.ifPresent(PostgresStore::close);
+            throw new ConfigException(e.getMessage());
+        }
         LOG.info("api role listening on port " + server.port() + ", Redis at " + redis.describe());
-        return new ApiRole(redis, server);
+        return new ApiRole(redis, store, server);
     }
 
-    private static JobQueue jobQueue(RedisConnections redis) {
-        return new RedisJobQueue(redis, Clock.systemUTC());
+    private static JobQueue jobQueue(RedisConnections redis, RoleConfig config) {
+        return new RedisJobQueue(redis, Clock.systemUTC(), config.jobIdSecret());
     }
 
     private static ReceiveWhatsAppMessagesUseCase receiveWhatsAppMessages(JobQueue queue) {
         return new ReceiveWhatsAppMessagesService(queue);
     }
 
-    private static HttpService jobsApi(RoleConfig config, RedisConnections redis, JobInspection inspection,
-                                       JobQueue queue) {
-        Map<String, String> tokens = new LinkedHashMap<>();
-        config.apiTokens().forEach(t -> tokens.put(t.businessId(), t.token()));
-        return new JobsHttpService(new BearerTokens(tokens, config.adminToken()), inspection,
-                new RedisJobAdministration(redis, Clock.systemUTC()), config.queues());
+    /**
+     * The CRM store, when {@code DATABASE_URL} is set. Without it the api still takes webhooks
+     * (they only enqueue) and its CRM routes answer 503 saying what is missing.
+     */
+    private static Optional<PostgresStore> crmStore(RoleConfig config) {
+        if (config.databaseUrl().isEmpty()) {
+            LOG.warning("DATABASE_URL is not set: webhooks and the job API work, the CRM routes (/api/leads,"
+                    + " /api/business) answer 503");
+            return Optional.empty();
+        }
+        return Optional.of(PostgresStore.start(DatabaseUrl.parse(config.databaseUrl().get()),
+                config.databasePoolSize()));
     }
 
-    private static List<HttpService> httpServices(RoleConfig config, JobQueue queue) {
-        return List.of(
-                new WhatsAppWebhookHttpService(receiveWhatsAppMessages(queue), config.internalSecret()),
-                new HealthHttpService(config.role().id()));
+    private static BearerTokens bearerTokens(RoleConfig config) {
+        Map<String, String> tokens = new LinkedHashMap<>();
+        config.apiTokens().forEach(t -> tokens.put(t.businessId(), t.token()));
+        return new BearerTokens(tokens, config.adminToken());
+    }
+
+    /** One token bucket per business in Redis ({@code BUSINESS_RATE_LIMIT}, {@code BUSINESS_BURST}). */
+    private static EnqueueQuota enqueueQuota(RoleConfig config, RedisConnections redis) {
+        RoleConfig.RateLimit rate = config.businessRate();
+        return rate.enabled() ? new EnqueueQuota(new RedisRateLimiter(redis, rate.perSecond(), rate.burst()))
+                : EnqueueQuota.UNLIMITED;
+    }
+
+    /** The HTTP server's limits from {@code HTTP_*} (shared with the calls role). */
+    public static ServerLimits serverLimits(RoleConfig config) {
+        RoleConfig.HttpLimits h = config.http();
+        return ServerLimits.of(h.maxConnections(), h.maxConcurrentRequests(), h.idleTimeout(), h.requestTimeout(),
+                h.maxHeaderBytes());
     }
 
     public int port() {
@@ -116,5 +170,6 @@ public final class ApiRole implements AutoCloseable {
     public void close() {
         server.close();
         redis.close();
+        store.ifPresent(PostgresStore::close);
     }
 }

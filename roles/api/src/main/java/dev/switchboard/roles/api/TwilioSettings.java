@@ -84,6 +84,9 @@ public record TwilioSettings(Optional<URI> publicBaseUrl, Optional<URI> callsPub
             String business = colon < 0 ? "" : entry.substring(colon + 1).trim();
             if (colon < 0 || !E164.matcher(number).matches() || !BUSINESS_ID.matcher(business).matches()) {
                 problems.add("TWILIO_NUMBERS entries must look like +5511999990000:<business id>, was '" + entry + "'");
+            } else if (dev.switchboard.ports.out.BusinessScope.isReserved(business)) {
+                problems.add("TWILIO_NUMBERS: business id '" + business + "' is reserved (ids beginning with '"
+                        + dev.switchboard.ports.out.BusinessScope.RESERVED_PREFIX + "' belong to Switchboard itself)");
             } else if (numbers.putIfAbsent(number, business) != null) {
                 problems.add("TWILIO_NUMBERS names " + number + " twice");
             }

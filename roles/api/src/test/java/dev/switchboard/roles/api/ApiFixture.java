@@ -13,7 +13,7 @@ import java.util.Map;
 
 /** Starts the api role in this JVM on a free port and talks to it over real HTTP. */
 final class ApiFixture implements AutoCloseable {
-    static final String SECRET = "test-secret-42-Zq9";
+    static final String SECRET = "test-secret-42-Zq9-0123456789abcdef";
 
     /** Prefix of the threads of the test's own HTTP client, which a census must not count. */
     static final String CLIENT_THREAD_PREFIX = "test-http-client-";
@@ -36,8 +36,13 @@ final class ApiFixture implements AutoCloseable {
         api = ApiRole.start(config(redisUrl));
     }
 
-    static final String BIZ_A_TOKEN = "token-of-business-a-0123456789";
-    static final String BIZ_B_TOKEN = "token-of-business-b-0123456789";
+    /** With {@code extra} configuration (limits, rate limits). */
+    ApiFixture(String redisUrl, Map<String, String> extra) {
+        api = ApiRole.start(config(redisUrl, extra));
+    }
+
+    static final String BIZ_A_TOKEN = "token-of-business-a-0123456789abcdef";
+    static final String BIZ_B_TOKEN = "token-of-business-b-0123456789abcdef";
     static final String ADMIN_TOKEN = "token-of-the-operators-0123456789";
 
     static RoleConfig config(String redisUrl) {

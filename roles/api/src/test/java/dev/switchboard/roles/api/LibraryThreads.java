@@ -44,7 +44,12 @@ final class LibraryThreads {
             Pattern.compile("Common-Cleaner"),
             // JDK: attach/JMX and signal dispatch that a JVM may start on demand.
             Pattern.compile("Attach Listener"),
-            Pattern.compile("process reaper"));
+            Pattern.compile("process reaper"),
+            // HikariCP (the CRM store's pool, when DATABASE_URL is set): keeps the pool's size and
+            // retires old connections; its adder/closer threads come and go with connections.
+            Pattern.compile("switchboard-postgres (housekeeper|connection adder|connection closer)"),
+            // The PostgreSQL driver's cleaner of abandoned connections (java.lang.ref.Cleaner).
+            Pattern.compile("PostgreSQL-JDBC-Cleaner"));
 
     private LibraryThreads() {
     }

@@ -1,7 +1,10 @@
 package dev.switchboard.roles.calls;
 
 import dev.switchboard.adapters.http.HealthHttpService;
+import dev.switchboard.adapters.http.PortInUseException;
+import dev.switchboard.adapters.http.ServerLimits;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
+import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
@@ -34,7 +37,15 @@ public final class CallsRole implements AutoCloseable {
     public static CallsRole start(RoleConfig config) {
         List<HttpService> services = new ArrayList<>(httpServices());
         services.add(new HealthHttpService(config.role().id()));
-        SwitchboardHttpServer server = SwitchboardHttpServer.start(config.port(), services);
+        RoleConfig.HttpLimits h = config.http();
+        SwitchboardHttpServer server;
+        try {
+            server = SwitchboardHttpServer.start(config.port(), services, java.util.Optional.empty(),
+                    ServerLimits.of(h.maxConnections(), h.maxConcurrentRequests(), h.idleTimeout(), h.requestTimeout(),
+                            h.maxHeaderBytes()));
+        } catch (PortInUseException e) {
+            throw new ConfigException(e.getMessage());
+        }
         LOG.info("calls role listening on port " + server.port());
         return new CallsRole(server);
     }

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
 
+import dev.switchboard.ports.out.BusinessScope;
+
 /**
  * The configuration of a process, read once from the environment and validated. Secrets are kept
  * here only to be handed to the adapter that needs them; {@link #toString()} never shows them.
@@ -34,6 +36,11 @@ import java.util.regex.Pattern;
  * @param logLevel          {@code LOG_LEVEL}: DEBUG, INFO, WARN or ERROR, default INFO
  * @param jsonLogs          {@code LOG_FORMAT}: {@code json} (default) or {@code text}
  * @param schedulersFlagSet whether the obsolete {@code ENABLE_SCHEDULERS} is set
+ * @param jobIdSecret       {@code JOB_ID_SECRET}: keys the ids of deduplicated jobs (HMAC); unset, one is
+ *                          generated and kept in Redis, shared by every process
+ * @param http              {@code HTTP_*}: the limits of the api's and calls' HTTP server
+ * @param businessRate      {@code BUSINESS_RATE_LIMIT} / {@code BUSINESS_BURST}: jobs per second each business
+ *                          may enqueue through the api, and how many at once
  */
 public record RoleConfig(
         ServiceRole role,
@@ -53,7 +60,39 @@ public record RoleConfig(
         Duration schedulerTick,
         Level logLevel,
         boolean jsonLogs,
-        boolean schedulersFlagSet) {
+        boolean schedulersFlagSet,
+        Optional<String> jobIdSecret,
+        HttpLimits http,
+        RateLimit businessRate) {
+
+    /** Shortest secret or token accepted: 32 characters (128 bits as hex, more as base64). */
+    public static final int MIN_SECRET_LENGTH = 32;
+    /** What every "too short" message tells the operator to run. */
+    public static final String GENERATE_SECRET = "generate one with: openssl rand -hex 32";
+
+    /**
+     * The HTTP server's limits (see {@code ServerLimits} in the HTTP adapter).
+     *
+     * @param maxConnections        {@code HTTP_MAX_CONNECTIONS}, default 10000
+     * @param maxConcurrentRequests {@code HTTP_MAX_CONCURRENT_REQUESTS}, default 1000
+     * @param idleTimeout           {@code HTTP_IDLE_TIMEOUT}, default 60s
+     * @param requestTimeout        {@code HTTP_REQUEST_TIMEOUT}, default 10s
+     * @param maxHeaderBytes        {@code HTTP_MAX_HEADER_BYTES}, default 16384
+     */
+    public record HttpLimits(int maxConnections, int maxConcurrentRequests, Duration idleTimeout,
+                             Duration requestTimeout, int maxHeaderBytes) { }
+
+    /**
+     * A token bucket per business: {@code perSecond} jobs refill each second, up to {@code burst}.
+     *
+     * @param perSecond {@code BUSINESS_RATE_LIMIT}, default 50 jobs/s; 0 turns the limit off
+     * @param burst     {@code BUSINESS_BURST}, default 1000 (a full WhatsApp batch is 500)
+     */
+    public record RateLimit(int perSecond, int burst) {
+        public boolean enabled() {
+            return perSecond > 0;
+        }
+    }
 
     /** A business's bearer token for the job API. */
     public record ApiToken(String businessId, String token) {
@@ -136,13 +175,42 @@ public record RoleConfig(
         } catch (ConfigException e) {
             problems.add(e.getMessage());
         }
+        for (String name : List.of("INTERNAL_WEBHOOK_SECRET", "TWILIO_AUTH_TOKEN", "ADMIN_TOKEN", "JOB_ID_SECRET")) {
+            Optional<String> secret = nonBlank(env.get(name));
+            if (secret.isPresent() && secret.get().length() < MIN_SECRET_LENGTH) {
+                problems.add(name + " is shorter than " + MIN_SECRET_LENGTH + " characters; " + GENERATE_SECRET);
+            }
+        }
+        HttpLimits http = new HttpLimits(
+                integer(env, "HTTP_MAX_CONNECTIONS", 10_000, 1, 1_000_000, problems),
+                integer(env, "HTTP_MAX_CONCURRENT_REQUESTS", 1_000, 1, 1_000_000, problems),
+                duration(env, "HTTP_IDLE_TIMEOUT", "60s", Duration.ofMillis(100), problems),
+                duration(env, "HTTP_REQUEST_TIMEOUT", "10s", Duration.ofMillis(100), problems),
+                integer(env, "HTTP_MAX_HEADER_BYTES", 16 * 1024, 1024, 1024 * 1024, problems));
+        RateLimit businessRate = new RateLimit(
+                integer(env, "BUSINESS_RATE_LIMIT", 50, 0, 1_000_000, problems),
+                integer(env, "BUSINESS_BURST", 1_000, 1, 10_000_000, problems));
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
         return new RoleConfig(role, redisUrl, databaseUrl, databasePoolSize, port, queues, concurrency, grace, lease, maxLeaseExpiries,
                 nonBlank(env.get("INTERNAL_WEBHOOK_SECRET")), nonBlank(env.get("TWILIO_AUTH_TOKEN")),
                 apiTokens, nonBlank(env.get("ADMIN_TOKEN")), schedulerTick, level, logFormat.equals("json"),
-                env.containsKey("ENABLE_SCHEDULERS"));
+                env.containsKey("ENABLE_SCHEDULERS"), nonBlank(env.get("JOB_ID_SECRET")), http, businessRate);
+    }
+
+    private static Duration duration(Map<String, String> env, String name, String fallback, Duration min,
+                                     List<String> problems) {
+        try {
+            Duration d = Durations.parse(name, env.getOrDefault(name, fallback));
+            if (d.compareTo(min) >= 0) {
+                return d;
+            }
+            problems.add(name + " must be at least " + min.toMillis() + "ms");
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+        }
+        return Durations.parse(name, fallback);
     }
 
     /** {@code biz-1:token-a,biz-2:token-b}; a token may contain ':' (only the first one splits). */
@@ -161,8 +229,12 @@ public record RoleConfig(
             }
             String business = trimmed.substring(0, colon);
             String token = trimmed.substring(colon + 1);
-            if (token.length() < 16) {
-                problems.add("API_TOKENS: the token of business '" + business + "' is shorter than 16 characters");
+            if (BusinessScope.isReserved(business)) {
+                problems.add("API_TOKENS: business id '" + business + "' is reserved (ids beginning with '"
+                        + BusinessScope.RESERVED_PREFIX + "' belong to Switchboard itself)");
+            } else if (token.length() < MIN_SECRET_LENGTH) {
+                problems.add("API_TOKENS: the token of business '" + business + "' is shorter than "
+                        + MIN_SECRET_LENGTH + " characters; " + GENERATE_SECRET);
             } else if (!businesses.add(business)) {
                 problems.add("API_TOKENS names business '" + business + "' twice");
             } else {
@@ -229,6 +301,8 @@ public record RoleConfig(
                 + ", internalSecret=" + (internalSecret.isPresent() ? "set" : "unset")
                 + ", twilioAuthToken=" + (twilioAuthToken.isPresent() ? "set" : "unset")
                 + ", apiTokens=" + apiTokens.size() + " business(es), adminToken=" + (adminToken.isPresent() ? "set" : "unset")
+                + ", jobIdSecret=" + (jobIdSecret.isPresent() ? "set" : "kept in Redis")
+                + ", http=" + http + ", businessRate=" + businessRate
                 + ", logLevel=" + logLevel.getName() + "]";
     }
 }

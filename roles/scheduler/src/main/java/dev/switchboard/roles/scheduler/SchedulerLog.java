@@ -10,14 +10,17 @@ import java.time.Instant;
 import java.util.logging.Logger;
 
 /**
- * The scheduler's log, one line per step, in words operators grep for: "Lock acquired for cycle N",
- * "Lock held by &lt;owner&gt;, skipping", and one "Enqueued &lt;slot id&gt; (new|duplicate)" line per
- * due slot.
+ * The scheduler's log, in words operators grep for. What changes is INFO: "Took the leader lease",
+ * "Lock held by &lt;owner&gt;, skipping" when the leader is a new one, "Enqueued &lt;slot id&gt; (new)",
+ * a lost lease. What repeats every tick (15 s) is DEBUG: "Lock acquired for cycle N", the same
+ * holder again, "Enqueued &lt;slot id&gt; (duplicate)", the covered window.
  */
 final class SchedulerLog implements ScheduleEvents {
     private static final Logger LOG = Logger.getLogger("dev.switchboard.roles.scheduler.Scheduler");
 
     private final String owner;
+    /** The leader this standby last reported; only the loop's thread calls this log. */
+    private String lastHolder;
 
     SchedulerLog(String owner) {
         this.owner = owner;
@@ -25,15 +28,21 @@ final class SchedulerLog implements ScheduleEvents {
 
     @Override
     public void leading(long cycle, boolean justTaken) {
+        lastHolder = null;
         if (justTaken) {
             LOG.info("Took the leader lease as " + owner);
         }
-        LOG.info("Lock acquired for cycle " + cycle);
+        LOG.fine(() -> "Lock acquired for cycle " + cycle);
     }
 
     @Override
     public void standingBy(long cycle, LeaseAttempt.HeldByOther holder) {
-        LOG.info("Lock held by " + holder.owner() + ", skipping");
+        if (holder.owner().equals(lastHolder)) {
+            LOG.fine(() -> "Lock held by " + holder.owner() + ", skipping");
+        } else {
+            LOG.info("Lock held by " + holder.owner() + ", skipping");
+            lastHolder = holder.owner();
+        }
         if (holder.remaining().isEmpty()) {
             LOG.warning("the scheduler lease has no expiry, so no scheduler will ever take it over: was it set by"
                     + " hand? Delete it (redis-cli DEL scheduler:global_lock) if its holder is gone");
@@ -48,7 +57,9 @@ final class SchedulerLog implements ScheduleEvents {
 
     @Override
     public void enqueued(long cycle, Slot slot, EnqueueResult result) {
-        LOG.info("Enqueued " + slot.id() + (result instanceof EnqueueResult.Enqueued ? " (new)" : " (duplicate)")
+        java.util.logging.Level level = result instanceof EnqueueResult.Enqueued
+                ? java.util.logging.Level.INFO : java.util.logging.Level.FINE;
+        LOG.log(level, () -> "Enqueued " + slot.id() + (result instanceof EnqueueResult.Enqueued ? " (new)" : " (duplicate)")
                 + " job_id=" + result.jobId() + " queue=" + slot.job().queue());
     }
 

@@ -74,7 +74,7 @@ public final class SchedulerRole implements AutoCloseable {
                 settings.scheduleClock(Clock.systemUTC()),
                 RedisLeaseLock.scheduler(redis),
                 new RedisSchedulerTicks(redis),
-                jobQueue(redis),
+                jobQueue(redis, config),
                 new SchedulerLog(owner));
         SchedulerLoop loop = new SchedulerLoop(scheduler, settings.tick());
         log().info("scheduler " + owner + " starting: " + settings);
@@ -87,13 +87,13 @@ public final class SchedulerRole implements AutoCloseable {
     }
 
     /** Jobs carry real timestamps even when the schedule's clock is scaled. */
-    private static JobQueue jobQueue(RedisConnections redis) {
-        return new RedisJobQueue(redis, Clock.systemUTC());
+    private static JobQueue jobQueue(RedisConnections redis, RoleConfig config) {
+        return new RedisJobQueue(redis, Clock.systemUTC(), config.jobIdSecret());
     }
 
     /** Unique per process start (a pid alone repeats across containers), readable in the lease. */
     private static String ownerId() {
-        String host = System.getenv().getOrDefault("HOSTNAME", "localhost");
+        String host = dev.switchboard.roles.common.HostNames.current();
         return host + "." + ProcessHandle.current().pid() + "." + UUID.randomUUID().toString().substring(0, 8);
     }
 

@@ -28,6 +28,8 @@ final class SchedulerProcess implements AutoCloseable {
         Map<String, String> env = new HashMap<>(settings);
         env.put("SERVICE_ROLE", "scheduler");
         env.put("REDIS_URL", redisUrl);
+        // Per-tick lines (lock acquired, duplicate slots) are DEBUG; these tests read them.
+        env.putIfAbsent("LOG_LEVEL", "DEBUG");
         return new SchedulerProcess(ChildJvm.start(SchedulerRole.class.getName(), env));
     }
 
