@@ -74,7 +74,7 @@ public final class PushSendJob implements JobHandler {
 
     /** One browser's share of a push job: {@code push:subscription:<parent job>:<subscription>}. */
     static String subscriptionKey(String parentJobId, String subscriptionId) {
-        return "push:subscription:" + DedupeKeys.part(parentJobId) + ":" + DedupeKeys.part(subscriptionId);
+        return DedupeKeys.bounded("push:subscription:", DedupeKeys.part(parentJobId) + ":" + DedupeKeys.part(subscriptionId));
     }
 
     private final PushSubscriptionRepository subscriptions;

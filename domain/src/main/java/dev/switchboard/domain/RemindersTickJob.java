@@ -136,12 +136,12 @@ public final class RemindersTickJob implements JobHandler {
 
     /** The push of one reminder at one offset: {@code reminder:<id>:<offset>}. */
     static String pushKey(String reminderId, int offsetMinutes) {
-        return "reminder:" + DedupeKeys.part(reminderId) + ":" + offsetMinutes;
+        return DedupeKeys.bounded("reminder:", DedupeKeys.part(reminderId) + ":" + offsetMinutes);
     }
 
-    /** A topic is at most 32 of [A-Za-z0-9_-]: the reminder id without its dashes, shortened. */
+    /** A topic is at most 32 of [A-Za-z0-9_-]: "reminder-" and 23 hex digits of the reminder id (92 bits). */
     private static String topic(String reminderId) {
-        String compact = reminderId.replaceAll("[^A-Za-z0-9_-]", "");
+        String compact = reminderId.replaceAll("[^A-Za-z0-9_]", "");
         return compact.length() > 23 ? compact.substring(0, 23) : compact;
     }
 }

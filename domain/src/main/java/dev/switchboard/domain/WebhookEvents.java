@@ -35,12 +35,18 @@ public final class WebhookEvents {
 
     /** An event id derived from what the event is about, so republishing it gives the same id. */
     public static String eventIdFor(String naturalKey) {
-        return "msg_" + DedupeKeys.jobIdFor("e", naturalKey).substring(2);
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(naturalKey.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "msg_" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
     }
 
     /** One event's delivery to one endpoint: {@code webhook:<endpoint>:<event>}. */
     static String deliveryKey(String endpointId, String eventId) {
-        return "webhook:" + DedupeKeys.part(endpointId) + ":" + DedupeKeys.part(eventId);
+        return DedupeKeys.bounded("webhook:", DedupeKeys.part(endpointId) + ":" + DedupeKeys.part(eventId));
     }
 
     /**
