@@ -41,7 +41,7 @@ public final class ChildJvm implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().keySet().removeIf(k -> k.equals("SERVICE_ROLE") || k.equals("REDIS_URL")
+            builder.environment().keySet().removeIf(k -> k.equals("SERVICE_ROLE") || k.equals("REDIS_URL") || k.equals("DATABASE_URL")
                     || k.equals("ENABLE_SCHEDULERS"));
             builder.environment().putAll(env);
             return new ChildJvm(builder.start(), log);

@@ -2,6 +2,7 @@ package dev.switchboard.roles.all;
 
 import dev.switchboard.testsupport.ChildJvm;
 import dev.switchboard.testsupport.FreePorts;
+import dev.switchboard.testsupport.PostgresFixture;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,10 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RoleSelectionTest {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
+    @RegisterExtension
+    static final PostgresFixture postgres = new PostgresFixture();
 
     private static Map<String, String> env(String... pairs) {
         Map<String, String> env = new HashMap<>();
         env.put("REDIS_URL", redis.url());
+        env.put("DATABASE_URL", postgres.databaseUrl());
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }
@@ -47,6 +51,16 @@ class RoleSelectionTest {
                 env("SERVICE_ROLE", "worker", "WORKER_CONCURRENCY", "lots"))) {
             assertEquals(2, process.waitFor(Duration.ofSeconds(30)));
             assertTrue(process.output().contains("WORKER_CONCURRENCY must be a whole number"), process.output());
+        }
+    }
+
+    @Test
+    void aWorkerWithoutADatabaseExitsNonZeroNamingDatabaseUrl() {
+        Map<String, String> env = env("SERVICE_ROLE", "worker");
+        env.remove("DATABASE_URL");
+        try (ChildJvm process = ChildJvm.start(Switchboard.class.getName(), env)) {
+            assertEquals(2, process.waitFor(Duration.ofSeconds(30)));
+            assertTrue(process.output().contains("DATABASE_URL must be set"), process.output());
         }
     }
 

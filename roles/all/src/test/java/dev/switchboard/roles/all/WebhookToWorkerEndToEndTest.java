@@ -59,7 +59,7 @@ class WebhookToWorkerEndToEndTest {
             String jobId = redis.commands().lindex("rq:queue:default", 0);
 
             try (ChildJvm worker = ChildJvm.start(Switchboard.class.getName(), Map.of("SERVICE_ROLE", "worker",
-                    "REDIS_URL", redis.url(), "DATABASE_URL", postgres.databaseUrl(), "RQ_QUEUES", "high"))) {
+                    "REDIS_URL", redis.url(), "DATABASE_URL", postgres.databaseUrl(), "RQ_QUEUES", "high,default"))) {
                 awaitStatus(jobId, "finished", Duration.ofSeconds(30), worker);
                 worker.awaitOutput("job succeeded", Duration.ofSeconds(5));
                 assertTrue(worker.output().contains("job_id=" + jobId + " job=webhook_process_job business_id=t_42"),

@@ -8,6 +8,7 @@ import dev.switchboard.adapters.redis.RedisSchedulerTicks;
 import dev.switchboard.ports.out.ClaimedJob;
 import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.roles.worker.WorkerRole;
+import dev.switchboard.testsupport.PostgresFixture;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,6 +46,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class DashboardBrowserTest {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
+    @RegisterExtension
+    static final PostgresFixture postgres = new PostgresFixture();
 
     private static final Path BROWSER_TESTS = Path.of("src", "test", "browser");
     private static final Path SCREENSHOT = Path.of("target", "dashboard.png");
@@ -126,7 +129,7 @@ class DashboardBrowserTest {
 
     private static dev.switchboard.roles.common.RoleConfig workerConfig(String queues) {
         return ApiFixture.config(redis.url(), Map.of("SERVICE_ROLE", "worker", "RQ_QUEUES", queues,
-                "WORKER_GRACE", "1s", "WORKER_CONCURRENCY", "2"));
+                "WORKER_GRACE", "1s", "WORKER_CONCURRENCY", "2", "DATABASE_URL", postgres.databaseUrl()));
     }
 
     /** Runs the browser script; its exit code must be 0. Returns what it printed. */
