@@ -185,6 +185,8 @@ class NotificationJobsTest {
 
         await("the reminder's push", () -> push.received().size() == 1);
         await("the reminder.sent webhook", () -> receiver.accepted().size() == 1);
+        await("its delivery to be recorded", () -> store.webhookDeliveries().recent(business, hook.id(), 10).stream()
+                .anyMatch(d -> d.status().equals("delivered")));
         queue.enqueue(RemindersTickJob.DEFINITION.request(new RemindersTickJob.Args(), PeriodicJobs.SYSTEM_BUSINESS,
                 "tick-later"));
         Thread.sleep(1500);
@@ -211,6 +213,9 @@ class NotificationJobsTest {
         await("a refused attempt", () -> !receiver.attempts().isEmpty());
         receiver.up();
         await("the retried delivery", Duration.ofSeconds(30), () -> receiver.accepted().size() == 1);
+        // The receiver accepts before it answers; the job records the delivery after the answer.
+        await("the delivery to be recorded", () -> store.webhookDeliveries().recent(business, hook.id(), 10).stream()
+                .anyMatch(d -> d.status().equals("delivered")));
         WebhookDelivery delivery = store.webhookDeliveries().recent(business, hook.id(), 10).getFirst();
         assertEquals("delivered", delivery.status());
         assertEquals(2, delivery.attempts());
