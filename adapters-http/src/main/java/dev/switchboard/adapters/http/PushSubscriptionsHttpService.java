@@ -48,6 +48,18 @@ public final class PushSubscriptionsHttpService implements HttpService {
         this.outbound = Objects.requireNonNull(outbound, "outbound");
     }
 
+    /** Without the CRM store: the same routes, each 503 naming what is missing (after the token check). */
+    public static HttpService unconfigured(BearerTokens tokens) {
+        return rules -> {
+            io.helidon.webserver.http.Handler refuse = (request, response) -> {
+                tokens.authenticate(request);
+                JsonResponses.error(response, Status.SERVICE_UNAVAILABLE_503,
+                        "Push subscriptions need the CRM store, which is not configured on this api: set DATABASE_URL");
+            };
+            rules.post("/api/push/subscriptions", refuse).delete("/api/push/subscriptions", refuse);
+        };
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.get("/api/push/vapid-public-key", this::publicKey)

@@ -49,6 +49,19 @@ public final class RemindersHttpService implements HttpService {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    /** Without the CRM store: the same routes, each 503 naming what is missing (after the token check). */
+    public static HttpService unconfigured(BearerTokens tokens) {
+        return rules -> {
+            io.helidon.webserver.http.Handler refuse = (request, response) -> {
+                tokens.authenticate(request);
+                JsonResponses.error(response, Status.SERVICE_UNAVAILABLE_503,
+                        "Reminders need the CRM store, which is not configured on this api: set DATABASE_URL");
+            };
+            rules.post("/api/reminders", refuse).get("/api/reminders", refuse).get("/api/reminders/{id}", refuse)
+                    .delete("/api/reminders/{id}", refuse);
+        };
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.post("/api/reminders", this::create)

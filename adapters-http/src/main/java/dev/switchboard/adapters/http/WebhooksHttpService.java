@@ -56,6 +56,19 @@ public final class WebhooksHttpService implements HttpService {
         this.outbound = Objects.requireNonNull(outbound, "outbound");
     }
 
+    /** Without the CRM store: the same routes, each 503 naming what is missing (after the token check). */
+    public static HttpService unconfigured(BearerTokens tokens) {
+        return rules -> {
+            io.helidon.webserver.http.Handler refuse = (request, response) -> {
+                tokens.authenticate(request);
+                JsonResponses.error(response, Status.SERVICE_UNAVAILABLE_503,
+                        "Webhook endpoints need the CRM store, which is not configured on this api: set DATABASE_URL");
+            };
+            rules.post("/api/webhooks", refuse).get("/api/webhooks", refuse).get("/api/webhooks/{id}", refuse)
+                    .delete("/api/webhooks/{id}", refuse);
+        };
+    }
+
     @Override
     public void routing(HttpRules rules) {
         rules.post("/api/webhooks", this::create)

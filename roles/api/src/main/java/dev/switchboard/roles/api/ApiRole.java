@@ -113,7 +113,9 @@ public final class ApiRole implements AutoCloseable {
         // broadcast_job has no handler yet: its route answers 501 and enqueues nothing. With a
         // handler, pass Optional.of(startBroadcast(queue)).
         services.add(new BroadcastsHttpService(tokens, Optional.empty(), quota));
-        store.ifPresent(s -> services.addAll(notificationServices(tokens, s, redis, notifications, clock)));
+        services.addAll(store.map(s -> notificationServices(tokens, s, redis, notifications, clock))
+                .orElseGet(() -> List.of(PushSubscriptionsHttpService.unconfigured(tokens),
+                        RemindersHttpService.unconfigured(tokens), WebhooksHttpService.unconfigured(tokens))));
         services.add(store.<HttpService>map(s -> new CrmHttpService(tokens, s.businesses(), s.leads(), s.messages()))
                 .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));

@@ -95,6 +95,17 @@ class JobApiTest {
     }
 
     @Test
+    void subscriptionReminderAndWebhookRoutesAnswer503NamingTheMissingStore() {
+        for (String path : List.of("/api/reminders", "/api/webhooks")) {
+            HttpResponse<String> response = call("GET", path, ApiFixture.BIZ_A_TOKEN, null);
+            assertEquals(503, response.statusCode(), response.body());
+            assertTrue(json(response).path("error").asText().contains("DATABASE_URL"), response.body());
+            assertEquals(401, call("GET", path, null, null).statusCode(), "still behind a token");
+        }
+        assertEquals(503, call("POST", "/api/push/subscriptions", ApiFixture.BIZ_A_TOKEN, "{}").statusCode());
+    }
+
+    @Test
     void broadcastsAnswer501NamingTheMissingHandlerAndEnqueueNothing() {
         HttpResponse<String> response = call("POST", "/api/broadcasts", ApiFixture.BIZ_A_TOKEN,
                 "{\"message\":\"Promo!\",\"recipients\":[\"5511999990000\"],\"run_id\":\"promo-0\"}");
