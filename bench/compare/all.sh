@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Runs every comparison workload of python-rq and BullMQ once against a private, throw-away
-# redis-server on a free loopback port (never 6379), flushing it between runs, and prints a
-# Markdown table on stdout. Progress goes to stderr; every run's raw stdout/stderr is kept in
-# bench/compare/results/<UTC time>/ (git-ignored).
-#   bench/compare/all.sh [--jobs N] [--rate R] [--seconds S] [--concurrency C]
-# The options, if given, are passed to every run; the defaults are the scripts' own
-# (jobs 20000, rate 200/s, seconds 20, concurrency 8).
+# Runs every comparison workload of Switchboard, BullMQ and python-rq against one private,
+# throw-away redis-server on a free loopback port (never 6379), flushing it between runs, in
+# ROUNDS rounds (default 3) that interleave the systems (round 1: switchboard, bullmq, rq; round
+# 2: bullmq, rq, switchboard; ...), so a noisy minute hurts every system alike; each figure is the
+# median of its rounds. Redis commands per job come from INFO commandstats (which counts the
+# commands run inside scripts) before and after each run. Prints a Markdown table with ratios to
+# BullMQ on stdout; progress goes to stderr; raw output stays in bench/compare/results/<UTC time>/.
+#   bench/compare/all.sh [--jobs N] [--seconds S] [--concurrency C]
+# The options, if given, are passed to every run; latency runs at 200 and at 2000 jobs/s.
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PYTHON="${RQ_PYTHON:-/usr/bin/python3}"
@@ -59,33 +61,57 @@ cpu_own() {
   redis="$(sed 's/.*) //' "/proc/$REDIS_PID/stat" 2>/dev/null | awk '{print $12+$13}')"
   echo $((kids + ${redis:-0}))
 }
+commands() { redis-cli -p "$PORT" info commandstats | sed -n 's/^cmdstat_[^:]*:calls=\([0-9]*\),.*/\1/p' | awk '{s+=$1} END {print s+0}'; }
+JOBS=20000
+CONC=8
+for ((i = 0; i < ${#EXTRA[@]}; i++)); do
+  [ "${EXTRA[$i]}" = --jobs ] && JOBS="${EXTRA[$((i + 1))]}"
+  [ "${EXTRA[$i]}" = --concurrency ] && CONC="${EXTRA[$((i + 1))]}"
+done
+ROUNDS="${ROUNDS:-3}"
 OTHER_TOTAL=0
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
-declare -A FIG   # FIG[system.workload.name]=value
+declare -A FIG   # FIG[system.workload.name]="value value value" (one per round)
 FAILED=0
 T_ALL=$SECONDS
 # Build Switchboard first, so its build is not timed or counted as noise.
 "$HERE/../../switchboard" bench --help >/dev/null 2>&1 || true
-for system in switchboard rq bullmq; do
-  for workload in enqueue process latency; do
-    redis-cli -p "$PORT" flushall >/dev/null   # our private server only
-    log "$system $workload ..."
-    t=$SECONDS busy0="$(cpu_busy)" own0="$(cpu_own)"
-    if "$HERE/run.sh" "$system" "$workload" --redis-url "$URL" "${EXTRA[@]}" \
-        >"$OUT/$system-$workload.out" 2>"$OUT/$system-$workload.err"; then
-      while IFS='=' read -r name value; do
-        [ -n "$name" ] && FIG["$system.$workload.$name"]="$value"
-      done <"$OUT/$system-$workload.out"
-      other=$(( ($(cpu_busy) - busy0) - ($(cpu_own) - own0) ))
-      [ "$other" -lt 0 ] && other=0
-      OTHER_TOTAL=$((OTHER_TOTAL + other))
-      FIG["$system.$workload.other_cpu_s"]="$((other / HZ))/$((SECONDS - t))"
-      log "$system $workload done in $((SECONDS - t)) s (other processes used $((other / HZ)) CPU-s meanwhile): $(tr '\n' ' ' <"$OUT/$system-$workload.out")"
-    else
-      FAILED=1
-      log "$system $workload FAILED after $((SECONDS - t)) s; last lines of its stderr:"
-      tail -n 5 "$OUT/$system-$workload.err" >&2
-    fi
+SYSTEMS=(switchboard bullmq rq)
+run_one() {  # system workload label [extra options...]
+  local system="$1" workload="$2" label="$3"; shift 3
+  redis-cli -p "$PORT" flushall >/dev/null   # our private server only
+  redis-cli -p "$PORT" config resetstat >/dev/null
+  log "round $round: $system $label ..."
+  local t=$SECONDS busy0 own0 calls other
+  busy0="$(cpu_busy)" own0="$(cpu_own)"
+  if "$HERE/run.sh" "$system" "$workload" --redis-url "$URL" "${EXTRA[@]}" "$@" \
+      >"$OUT/$round-$system-$label.out" 2>"$OUT/$round-$system-$label.err"; then
+    calls="$(commands)"
+    while IFS='=' read -r name value; do
+      [ "$name" = simple_jobs_per_s ] && name=jobs_per_s_c1   # rq's SimpleWorker: its concurrency-1 figure
+      [ -n "$name" ] && FIG["$system.$label.$name"]+="$value "
+    done <"$OUT/$round-$system-$label.out"
+    FIG["$system.$label.redis_commands"]+="$calls "
+    other=$(( ($(cpu_busy) - busy0) - ($(cpu_own) - own0) ))
+    [ "$other" -lt 0 ] && other=0
+    OTHER_TOTAL=$((OTHER_TOTAL + other))
+    log "round $round: $system $label done in $((SECONDS - t)) s ($calls Redis commands; other processes used $((other / HZ)) CPU-s): $(tr '\n' ' ' <"$OUT/$round-$system-$label.out")"
+  else
+    FAILED=1
+    log "round $round: $system $label FAILED after $((SECONDS - t)) s; last lines of its stderr:"
+    tail -n 5 "$OUT/$round-$system-$label.err" >&2
+  fi
+}
+for ((round = 1; round <= ROUNDS; round++)); do
+  for workload in enqueue bulk process latency latency2000; do
+    for ((k = 0; k < ${#SYSTEMS[@]}; k++)); do
+      system="${SYSTEMS[$(((k + round - 1) % ${#SYSTEMS[@]}))]}"
+      case "$workload" in
+        latency) run_one "$system" latency latency --rate 200 ;;
+        latency2000) [ "$system" = rq ] || run_one "$system" latency latency2000 --rate 2000 ;;  # rq's forking worker cannot keep up
+        *) run_one "$system" "$workload" "$workload" ;;
+      esac
+    done
   done
 done
 ELAPSED_ALL=$((SECONDS - T_ALL))
@@ -93,32 +119,48 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 log "all runs took $ELAPSED_ALL s"
 
 v_rq="$("$PYTHON" -c 'import rq; print(rq.__version__)')"
-v_redispy="$("$PYTHON" -c 'import redis; print(redis.__version__)')"
 v_bullmq="$(node -p 'require("'"$HERE"'/bullmq/node_modules/bullmq/package.json").version')"
-v_ioredis="$(node -p 'require("'"$HERE"'/bullmq/node_modules/ioredis/package.json").version')"
 v_redis="$("$REDIS_SERVER" --version | sed -n 's/.* v=\([^ ]*\).*/\1/p')"
-v_node="$(node --version)"
-v_python="$("$PYTHON" --version 2>&1 | cut -d' ' -f2)"
 
-f() { echo "${FIG[$1]:-n/a}"; }
+median() { tr ' ' '\n' <<<"$1" | sed '/^$/d' | sort -g | awk '{a[NR]=$1} END {if (NR == 0) print "n/a"; else if (NR % 2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+f() { median "${FIG[$1]:-}"; }
+num() { awk -v v="$1" 'BEGIN {printf (v == "n/a" ? "n/a" : (v >= 100 ? "%.0f" : "%.2f")), v}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "n/a" || b == "n/a" || b == 0) print "n/a"; else printf "%.2f×", a / b}'; }
+# Redis commands per job: enqueue and bulk runs enqueue JOBS jobs; a process run prefills (bulk)
+# and drains JOBS jobs twice (concurrency C and 1), so its own share is calls/(2 JOBS) minus the
+# bulk share; over a job's life = enqueue (one add) + process. Switchboard's figures exclude the
+# RPUSH baseline its bench also runs, so they come from its own before/after count.
+per_job() {  # system
+  local s="$1" enq proc bulk
+  if [ "$s" = switchboard ]; then
+    enq="$(f switchboard.enqueue.commands_per_job)"; proc="$(f switchboard.process.commands_per_job)"
+  else
+    enq="$(awk -v c="$(f "$s.enqueue.redis_commands")" -v n="$JOBS" 'BEGIN {print c / n}')"
+    bulk="$(awk -v c="$(f "$s.bulk.redis_commands")" -v n="$JOBS" 'BEGIN {print c / n}')"
+    proc="$(awk -v c="$(f "$s.process.redis_commands")" -v n="$JOBS" -v b="$bulk" 'BEGIN {print c / (2 * n) - b}')"
+  fi
+  awk -v e="$enq" -v p="$proc" 'BEGIN {printf "%.1f (enqueue %.1f + processing %.1f)", e + p, e, p}'
+}
+row() {  # label key-suffix better(higher|lower)
+  local sb bm rq
+  sb="$(f "switchboard.$2")" bm="$(f "bullmq.$2")" rq="$(f "rq.$2")"
+  echo "| $1 | $(num "$sb") | $(num "$bm") | $(num "$rq") | $(ratio "$sb" "$bm") |"
+}
 {
-  echo "Run $STAMP on $(nproc) cores ($(uname -m)); redis-server $v_redis (--save '' --appendonly no, loopback);"
-  echo "python-rq $v_rq (redis-py $v_redispy, Python $v_python); BullMQ $v_bullmq (ioredis $v_ioredis, Node $v_node)."
-  echo "Options: ${EXTRA[*]:-defaults (jobs 20000, rate 200/s for 20 s, BullMQ concurrency 8)}; all runs took ${ELAPSED_ALL} s;"
-  echo "noise: other processes used $((OTHER_TOTAL / HZ)) CPU-s during the runs (of $((ELAPSED_ALL * $(nproc))) available); load average before ${LOAD_BEFORE}, after ${LOAD_AFTER}."
+  echo "Run $STAMP on $(nproc) cores ($(uname -m)), $(uname -n); redis-server $v_redis (--save '' --appendonly no, loopback);"
+  echo "BullMQ $v_bullmq, python-rq $v_rq. $ROUNDS interleaved rounds, medians; jobs per run $JOBS; options: ${EXTRA[*]:-defaults}; all runs took ${ELAPSED_ALL} s."
+  echo "Noise: other processes used $((OTHER_TOTAL / HZ)) CPU-s during the runs (of $((ELAPSED_ALL * $(nproc))) available); load average before ${LOAD_BEFORE}, after ${LOAD_AFTER}."
   echo
-  echo "| workload | figure | Switchboard | python-rq $v_rq | BullMQ $v_bullmq |"
-  echo "| --- | --- | ---: | ---: | ---: |"
-  echo "| baseline | sequential RPUSH round trips/s (Lettuce, same server, same run) | $(f switchboard.enqueue.baseline_rpush_per_s) | | |"
-  echo "| enqueue | jobs/s, one client, sequential | $(f switchboard.enqueue.jobs_per_s) | $(f rq.enqueue.jobs_per_s) | $(f bullmq.enqueue.jobs_per_s) |"
-  echo "| process | jobs/s, one worker: Switchboard / BullMQ concurrency 8; rq \`Worker\` (fork per job) | $(f switchboard.process.jobs_per_s) | $(f rq.process.jobs_per_s) | $(f bullmq.process.jobs_per_s) |"
-  echo "| process | jobs/s, one worker: Switchboard / BullMQ concurrency 1; rq \`SimpleWorker\` (no fork) | $(f switchboard.process.jobs_per_s_c1) | $(f rq.process.simple_jobs_per_s) | $(f bullmq.process.jobs_per_s_c1) |"
-  echo "| latency | p50 ms (enqueue to job start) | $(f switchboard.latency.p50_ms) | $(f rq.latency.p50_ms) | $(f bullmq.latency.p50_ms) |"
-  echo "| latency | p95 ms | $(f switchboard.latency.p95_ms) | $(f rq.latency.p95_ms) | $(f bullmq.latency.p95_ms) |"
-  echo "| latency | p99 ms | $(f switchboard.latency.p99_ms) | $(f rq.latency.p99_ms) | $(f bullmq.latency.p99_ms) |"
-  echo "| latency | jobs measured | $(f switchboard.latency.jobs) | $(f rq.latency.jobs) | $(f bullmq.latency.jobs) |"
-  for w in enqueue process latency; do
-    echo "| noise | $w: CPU-s used by other processes / wall s of the run | $(f switchboard.$w.other_cpu_s) | $(f rq.$w.other_cpu_s) | $(f bullmq.$w.other_cpu_s) |"
-  done
+  echo "| figure (median of $ROUNDS) | Switchboard | BullMQ | python-rq | Switchboard / BullMQ |"
+  echo "| --- | ---: | ---: | ---: | ---: |"
+  row "enqueue jobs/s (one client, each awaited)" enqueue.jobs_per_s
+  row "bulk enqueue jobs/s (chunks of 1000)" bulk.jobs_per_s
+  row "process jobs/s (one worker, concurrency $CONC; rq: forking Worker)" process.jobs_per_s
+  row "process jobs/s (concurrency 1; rq: SimpleWorker)" process.jobs_per_s_c1
+  row "latency p50 ms at 200 jobs/s (enqueue to start)" latency.p50_ms
+  row "latency p99 ms at 200 jobs/s" latency.p99_ms
+  row "latency p50 ms at 2000 jobs/s" latency2000.p50_ms
+  row "latency p99 ms at 2000 jobs/s" latency2000.p99_ms
+  echo "| Redis commands per job over its life | $(per_job switchboard) | $(per_job bullmq) | $(per_job rq) | |"
 } | tee "$OUT/table.md"
 exit "$FAILED"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one comparison workload of one job system; see README.md.
-#   bench/compare/run.sh <switchboard|rq|bullmq> <enqueue|process|latency> --redis-url URL \
+#   bench/compare/run.sh <switchboard|rq|bullmq> <enqueue|bulk|process|latency> --redis-url URL \
 #       [--jobs N] [--rate R] [--seconds S] [--concurrency C]
 # stdout: one `name=value` line per figure, nothing else; diagnostics go to stderr.
 set -euo pipefail
@@ -8,12 +8,12 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 PYTHON="${RQ_PYTHON:-/usr/bin/python3}"   # Debian's python with python3-rq, not a pyenv shim
 
 usage() {
-  echo "usage: $0 <switchboard|rq|bullmq> <enqueue|process|latency> --redis-url URL [--jobs N] [--rate R] [--seconds S] [--concurrency C]" >&2
+  echo "usage: $0 <switchboard|rq|bullmq> <enqueue|bulk|process|latency> --redis-url URL [--jobs N] [--rate R] [--seconds S] [--concurrency C]" >&2
   exit 2
 }
 [ $# -ge 2 ] || usage
 system="$1" workload="$2"; shift 2
-case "$workload" in enqueue|process|latency) ;; *) usage ;; esac
+case "$workload" in enqueue|bulk|process|latency) ;; *) usage ;; esac
 case "$system" in
   switchboard)
     # ./switchboard bench prints the same name=value lines (and a baseline_rpush_per_s). For

@@ -12,6 +12,8 @@ module switchboard.roles.all {
     requires switchboard.adapters.redis;
     requires info.picocli;
     requires java.net.http;
+    requires jdk.httpserver;
+    requires com.fasterxml.jackson.databind;
 
     exports dev.switchboard.roles.all;
     opens dev.switchboard.roles.all to info.picocli;

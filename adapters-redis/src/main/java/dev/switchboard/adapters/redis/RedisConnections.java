@@ -91,6 +91,11 @@ public final class RedisConnections implements AutoCloseable {
         return shared.sync();
     }
 
+    /** The shared connection's async API, for a pipelined read (several commands, one round trip). */
+    io.lettuce.core.api.async.RedisAsyncCommands<String, byte[]> asyncCommands() {
+        return shared.async();
+    }
+
     synchronized RedisCommands<String, byte[]> blockingCommands() {
         if (blocking == null) {
             blocking = client.connect(CODEC);

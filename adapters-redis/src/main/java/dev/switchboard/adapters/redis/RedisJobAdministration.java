@@ -35,7 +35,7 @@ public final class RedisJobAdministration implements JobAdministration {
         Long code = RedisFailures.guard("cancel", () -> scripts.run("cancel-4", ScriptOutputType.INTEGER,
                 new String[] {RedisKeys.job(jobId), RedisKeys.queue(queue), RedisKeys.scheduled(queue),
                         RedisKeys.canceled(queue)},
-                RqFormat.utf8(jobId), RqFormat.utf8(scope.businessId().orElse("")), RqFormat.utf8(RqFormat.score(now)),
+                RqFormat.utf8(jobId), RqFormat.utf8(scope.businessId().orElse("")),
                 RqFormat.utf8(RqFormat.timestamp(now))));
         CancelOutcome outcome = switch (code == null ? 0 : code.intValue()) {
             case 1 -> CancelOutcome.CANCELED;

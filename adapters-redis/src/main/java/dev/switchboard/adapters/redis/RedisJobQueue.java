@@ -17,8 +17,9 @@ import java.util.logging.Logger;
 
 /**
  * {@link JobQueue} on Redis, writing python-rq's job hash (JSON serializer format) and queue
- * list in one script call, with the dedupe key taken in the same call. A deduplicated job without
- * an explicit id gets a keyed id derived from its dedupe key ({@link RedisJobIds}).
+ * list in one script call, with the dedupe key taken in the same call; a chunk of jobs in one
+ * call too. A deduplicated job without an explicit id gets a keyed id derived from its dedupe key
+ * ({@link RedisJobIds}).
  */
 public final class RedisJobQueue implements JobQueue {
     private static final Logger LOG = Logger.getLogger(RedisJobQueue.class.getName());
@@ -48,29 +49,53 @@ public final class RedisJobQueue implements JobQueue {
 
     @Override
     public EnqueueResult enqueue(JobRequest request) {
-        String id = request.jobId()
-                .or(() -> request.dedupe().map(d -> ids.jobIdFor(request.name(), d.key())))
-                .orElseGet(() -> UUID.randomUUID().toString());
-        String dedupeKey = request.dedupe().map(d -> RedisKeys.dedupe(d.key())).orElse(RedisKeys.dedupe(""));
-        String dedupeTtl = request.dedupe().map(d -> Long.toString(d.ttl().toMillis())).orElse("0");
-        String runKey = request.runId().map(run -> RedisKeys.run(request.businessId(), run)).orElse(RedisKeys.run("", ""));
-        long runTtl = request.runId().isPresent() ? seconds(request.failureTtl()) + RUN_INDEX_SLACK_SECONDS : 0;
-        List<byte[]> args = new ArrayList<>();
-        args.add(RqFormat.utf8(id));
-        args.add(RqFormat.utf8(dedupeTtl));
+        return enqueueAll(List.of(request)).get(0);
+    }
+
+    /** One script call for the whole chunk (see enqueue.lua); callers chunk to about a thousand. */
+    @Override
+    public List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        List<String> keys = new ArrayList<>(1 + 5 * requests.size());
+        List<byte[]> args = new ArrayList<>(1 + 40 * requests.size());
+        keys.add(RedisKeys.QUEUES);
         args.add(RqFormat.utf8(Integer.toString(MAX_WAKE_TOKENS)));
-        args.add(RqFormat.utf8(Long.toString(runTtl)));
-        jobHash(id, request, clock.instant(), args);
-        List<Object> reply = RedisFailures.guard("enqueue", () -> scripts.run("enqueue-6", ScriptOutputType.MULTI,
-                new String[] {RedisKeys.QUEUES, RedisKeys.job(id), RedisKeys.queue(request.queue()),
-                        RedisKeys.wake(request.queue()), dedupeKey, runKey},
-                args.toArray(byte[][]::new)));
-        boolean created = ((Long) reply.get(0)) == 1L;
-        String jobId = RqFormat.text((byte[]) reply.get(1));
-        LOG.fine(() -> (created ? "Enqueued " : "Duplicate ") + request.name() + " job_id=" + jobId
-                + " queue=" + request.queue() + " business_id=" + request.businessId()
-                + " trace_id=" + request.traceId());
-        return created ? new EnqueueResult.Enqueued(jobId) : new EnqueueResult.Duplicate(jobId);
+        for (JobRequest request : requests) {
+            Optional<String> deterministic = request.jobId()
+                    .or(() -> request.dedupe().map(d -> ids.jobIdFor(request.name(), d.key())));
+            String id = deterministic.orElseGet(() -> UUID.randomUUID().toString());
+            keys.add(RedisKeys.job(id));
+            keys.add(RedisKeys.queue(request.queue()));
+            keys.add(RedisKeys.wake(request.queue()));
+            keys.add(request.dedupe().map(d -> RedisKeys.dedupe(d.key())).orElse(RedisKeys.dedupe("")));
+            keys.add(request.runId().map(run -> RedisKeys.run(request.businessId(), run)).orElse(RedisKeys.run("", "")));
+            long runTtl = request.runId().isPresent() ? seconds(request.failureTtl()) + RUN_INDEX_SLACK_SECONDS : 0;
+            args.add(RqFormat.utf8(id));
+            args.add(RqFormat.utf8(request.dedupe().map(d -> Long.toString(d.ttl().toMillis())).orElse("0")));
+            args.add(RqFormat.utf8(Long.toString(runTtl)));
+            // A random id cannot exist already: skip the check (one command less per job).
+            args.add(RqFormat.utf8(deterministic.isPresent() ? "1" : "0"));
+            List<byte[]> fields = new ArrayList<>(40);
+            jobHash(id, request, now, fields);
+            args.add(RqFormat.utf8(Integer.toString(fields.size() / 2)));
+            args.addAll(fields);
+        }
+        List<Object> reply = RedisFailures.guard("enqueue", () -> scripts.run("enqueue", ScriptOutputType.MULTI,
+                keys.toArray(String[]::new), args.toArray(byte[][]::new)));
+        List<EnqueueResult> results = new ArrayList<>(requests.size());
+        for (int i = 0; i < requests.size(); i++) {
+            JobRequest request = requests.get(i);
+            boolean created = ((Long) reply.get(2 * i)) == 1L;
+            String jobId = RqFormat.text((byte[]) reply.get(2 * i + 1));
+            LOG.fine(() -> (created ? "Enqueued " : "Duplicate ") + request.name() + " job_id=" + jobId
+                    + " queue=" + request.queue() + " business_id=" + request.businessId()
+                    + " trace_id=" + request.traceId());
+            results.add(created ? new EnqueueResult.Enqueued(jobId) : new EnqueueResult.Duplicate(jobId));
+        }
+        return results;
     }
 
     /** The fields python-rq 1.13 and 2.x read, plus Switchboard's own (ignored by rq). */

@@ -102,6 +102,22 @@ public final class RedisKeys {
         return value.replace("%", "%25").replace(":", "%3A");
     }
 
+    /**
+     * The batch one claim took, kept one lease long, so that a repeat of the claim (its reply was
+     * lost) returns that batch instead of taking another.
+     */
+    public static String claim(String claimId) {
+        return "switchboard:claim:" + part(claimId);
+    }
+
+    /** One job name's attempt statistics: duration histogram ({@code le_<ms>}, {@code le_inf}) and {@code failed}. */
+    public static String stats(String jobName) {
+        return "switchboard:stats:job:" + part(jobName);
+    }
+
+    /** Attempts settled per second, all jobs: {@code p:<unix second>}, {@code f:<unix second>}; one hour kept. */
+    public static final String STATS_TIMELINE = "switchboard:stats:timeline";
+
     /** The scheduler's leader lease: holds the owner id of the process that leads, with a TTL. */
     public static String schedulerLock() {
         return "scheduler:global_lock";

@@ -12,7 +12,9 @@ import java.util.Map;
 
 /**
  * The Lua scripts, one per state transition, loaded with SCRIPT LOAD once and called with
- * EVALSHA; a NOSCRIPT answer (Redis restarted or flushed its script cache) reloads once.
+ * EVALSHA; a NOSCRIPT answer (Redis restarted or flushed its script cache) reloads once. A script
+ * whose first line is {@code -- include <name>} gets {@code scripts/lib/<name>.lua} put in front
+ * of it: the job scripts share their rules (lease checks, retention, claiming) without copies.
  */
 final class RedisScripts {
     private final RedisCommands<String, byte[]> redis;
@@ -38,7 +40,23 @@ final class RedisScripts {
     }
 
     private static byte[] read(String script) {
-        String resource = "scripts/" + script + ".lua";
+        byte[] source = resource("scripts/" + script + ".lua");
+        String text = new String(source, java.nio.charset.StandardCharsets.UTF_8);
+        if (text.startsWith(INCLUDE)) {
+            String library = text.substring(INCLUDE.length(), text.indexOf('\n')).trim();
+            byte[] lib = resource("scripts/lib/" + library + ".lua");
+            byte[] joined = new byte[lib.length + 1 + source.length];
+            System.arraycopy(lib, 0, joined, 0, lib.length);
+            joined[lib.length] = '\n';
+            System.arraycopy(source, 0, joined, lib.length + 1, source.length);
+            return joined;
+        }
+        return source;
+    }
+
+    private static final String INCLUDE = "-- include ";
+
+    private static byte[] resource(String resource) {
         try (InputStream in = RedisScripts.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("missing script resource " + resource);

@@ -49,18 +49,30 @@ public final class RedisWorkerRegistry implements WorkerRegistry {
 
     @Override
     public boolean heartbeat(String workerName, Optional<String> currentJob) {
-        String key = RedisKeys.worker(workerName);
-        return RedisFailures.guard("worker heartbeat", () -> {
-            var commands = redis.commands();
-            if (commands.hexists(key, "birth") == Boolean.FALSE) {
-                return false;
-            }
-            commands.hset(key, java.util.Map.of(
-                    "last_heartbeat", RqFormat.utf8(RqFormat.timestamp(clock.instant())),
-                    "state", RqFormat.utf8(currentJob.isPresent() ? "busy" : "idle"),
-                    "current_job", RqFormat.utf8(currentJob.orElse(""))));
-            return commands.expire(key, REGISTRATION_TTL_SECONDS);
-        });
+        return beat(workerName, currentJob, new String[0][]);
+    }
+
+    @Override
+    public boolean heartbeat(String workerName, Optional<String> currentJob, long succeeded, long failed,
+                             double workingSeconds) {
+        return beat(workerName, currentJob, new String[][] {{"successful_job_count", Long.toString(succeeded)},
+                {"failed_job_count", Long.toString(failed)}, {"total_working_time", Double.toString(workingSeconds)}});
+    }
+
+    private boolean beat(String workerName, Optional<String> currentJob, String[][] totals) {
+        List<byte[]> args = new ArrayList<>();
+        args.add(RqFormat.utf8(Long.toString(REGISTRATION_TTL_SECONDS)));
+        List<String[]> fields = new ArrayList<>(List.of(new String[][] {
+                {"last_heartbeat", RqFormat.timestamp(clock.instant())},
+                {"state", currentJob.isPresent() ? "busy" : "idle"}, {"current_job", currentJob.orElse("")}}));
+        fields.addAll(List.of(totals));
+        for (String[] field : fields) {
+            args.add(RqFormat.utf8(field[0]));
+            args.add(RqFormat.utf8(field[1]));
+        }
+        Long code = RedisFailures.guard("worker heartbeat", () -> scripts.run("workerHeartbeat-1",
+                ScriptOutputType.INTEGER, new String[] {RedisKeys.worker(workerName)}, args.toArray(byte[][]::new)));
+        return code != null && code == 1;
     }
 
     @Override

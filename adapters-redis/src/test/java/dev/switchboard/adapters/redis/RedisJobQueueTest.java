@@ -280,4 +280,32 @@ class RedisJobQueueTest {
         assertEquals(3, removed);
         assertEquals(List.of("fresh"), redis.commands().zrange("rq:finished:default", 0, -1));
     }
+
+    @Test
+    void bulkEnqueueWritesAChunkInOneCallWithDedupeAndIds() {
+        String existing = queue.enqueue(job("biz-1").withJobId("already-there")).jobId();
+        java.util.List<JobRequest> chunk = new java.util.ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            chunk.add(JobRequest.of("broadcast_job", i % 2 == 0 ? "default" : "low", Map.of("lead", i), "biz-1", "t")
+                    .withRunId("run-7"));
+        }
+        chunk.add(job("biz-1").withDedupe("evt-1", Duration.ofMinutes(5)));
+        chunk.add(job("biz-1").withDedupe("evt-1", Duration.ofMinutes(5)));
+        chunk.add(job("biz-1").withJobId(existing));
+        redis.commands().configResetstat();
+
+        List<EnqueueResult> results = queue.enqueueAll(chunk);
+
+        assertTrue(redis.commands().info("commandstats").contains("cmdstat_evalsha:calls=1,"), "one round trip");
+        assertEquals(1003, results.size());
+        assertTrue(results.subList(0, 1001).stream().allMatch(r -> r instanceof EnqueueResult.Enqueued));
+        assertEquals(new EnqueueResult.Duplicate(results.get(1000).jobId()), results.get(1001), "same dedupe key");
+        assertEquals(new EnqueueResult.Duplicate(existing), results.get(1002), "same job id");
+        assertEquals(501L + 1, redis.commands().llen("rq:queue:default"));
+        assertEquals(500L, redis.commands().llen("rq:queue:low"));
+        assertEquals(1000L, redis.commands().scard("switchboard:run:biz-1:run-7"));
+        assertTrue(redis.commands().smembers("rq:queues").containsAll(List.of("rq:queue:default", "rq:queue:low")));
+        assertEquals(List.of(existing, results.get(0).jobId()), claims.claim("w", List.of("default"), Duration.ofSeconds(30), 2)
+                .stream().map(ClaimedJob::id).toList());
+    }
 }

@@ -1,5 +1,8 @@
 package dev.switchboard.ports.out;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * Puts jobs on a queue. The write is atomic: either the whole job is queued (and, with a dedupe
  * key, the key is taken) or nothing is.
@@ -15,4 +18,20 @@ public interface JobQueue {
      * @throws JobStoreUnavailableException when the store cannot be reached; nothing was written
      */
     EnqueueResult enqueue(JobRequest request);
+
+    /**
+     * Enqueues a chunk of jobs (any queues, each with its own dedupe key and id) in one round
+     * trip, each exactly as {@link #enqueue} would; results in request order. A broadcast to
+     * thousands of leads sends chunks of about a thousand.
+     *
+     * @throws JobStoreUnavailableException when the store cannot be reached; the chunk may be
+     *     partly written, and repeating it is safe when its jobs have ids or dedupe keys
+     */
+    default List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
+        List<EnqueueResult> results = new ArrayList<>(requests.size());
+        for (JobRequest request : requests) {
+            results.add(enqueue(request));
+        }
+        return results;
+    }
 }

@@ -16,6 +16,18 @@ public interface WorkerRegistry {
      */
     boolean heartbeat(String workerName, Optional<String> currentJob);
 
+    /**
+     * Refreshes the registration with the worker's running totals (python-rq's
+     * successful_job_count, failed_job_count, total_working_time), written as absolute values so
+     * that a job's settlement needs no extra write: one call per second for all of it.
+     *
+     * @return false when the registration is gone: register again
+     */
+    default boolean heartbeat(String workerName, Optional<String> currentJob, long succeeded, long failed,
+                              double workingSeconds) {
+        return heartbeat(workerName, currentJob);
+    }
+
     /** Counts one finished attempt ({@code succeeded} or failed) and its working time. */
     void recordOutcome(String workerName, boolean succeeded, double workingSeconds);
 

@@ -1,35 +1,21 @@
+-- include common
 --[[
-  promoteDue: move scheduled jobs (retries waiting out their interval) that are due onto their
-  queues. Safe with many callers.
+  promoteDue: move scheduled jobs that are due (by Redis's clock) onto their queues; see
+  promote_due in lib/common.lua. Safe with many callers.
 
-  KEYS, three per queue:
-    KEYS[3i-2] rq:scheduled:<q>      ZSET, score = when due (unix seconds)
-    KEYS[3i-1] rq:queue:<q>          LIST of waiting job ids
-    KEYS[3i]   switchboard:wake:<q>  LIST of wake-up tokens
+  KEYS, three per queue: rq:scheduled:<q>, rq:queue:<q>, switchboard:wake:<q>
 
   ARGV[1] job key prefix (rq:job:)
-  ARGV[2] now, unix seconds
-  ARGV[3] now, python-rq timestamp text
-  ARGV[4] most wake tokens to keep per queue
-  ARGV[5] most jobs to promote per queue and call
+  ARGV[2] now, python-rq timestamp text
+  ARGV[3] most wake tokens to keep per queue
+  ARGV[4] most jobs to promote per queue and call
 
   Returns the number of jobs promoted
 ]]
+local now = now_seconds()
 local promoted = 0
 for i = 1, #KEYS / 3 do
-  local scheduled, queue, wake = KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i]
-  local ids = redis.call('ZRANGEBYSCORE', scheduled, '-inf', ARGV[2], 'LIMIT', 0, tonumber(ARGV[5]))
-  for _, id in ipairs(ids) do
-    redis.call('ZREM', scheduled, id)
-    local job = ARGV[1] .. id
-    if redis.call('EXISTS', job) == 1 then
-      redis.call('HSET', job, 'status', 'queued', 'enqueued_at', ARGV[3])
-      redis.call('RPUSH', queue, id)
-      if redis.call('LLEN', wake) < tonumber(ARGV[4]) then
-        redis.call('RPUSH', wake, '1')
-      end
-      promoted = promoted + 1
-    end
-  end
+  promoted = promoted + promote_due(KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i], ARGV[1], now, ARGV[2], tonumber(ARGV[3]),
+    tonumber(ARGV[4]))
 end
 return promoted

@@ -1,22 +1,17 @@
+-- include common
 --[[
-  pruneRegistries: drop registry entries whose time has passed, so the registries stay as small
-  as the job hashes they point to (those expire on their own TTLs). Safe with many callers.
+  pruneRegistries: drop registry entries whose time has passed (by Redis's clock), so the
+  registries stay as small as the job hashes they point to. Safe with many callers.
 
-  KEYS, three per queue:
-    KEYS[3i-2] rq:finished:<q>   ZSET, score = expiry
-    KEYS[3i-1] rq:failed:<q>     ZSET, score = expiry
-    KEYS[3i]   rq:canceled:<q>   ZSET, score = when canceled
+  KEYS, three per queue: rq:finished:<q>, rq:failed:<q>, rq:canceled:<q>
 
-  ARGV[1] now, unix seconds
-  ARGV[2] how long canceled entries are kept, seconds
+  ARGV[1] how long canceled entries are kept, seconds
 
   Returns the number of entries removed
 ]]
+local now = now_seconds()
 local removed = 0
-local canceledBefore = tonumber(ARGV[1]) - tonumber(ARGV[2])
 for i = 1, #KEYS / 3 do
-  removed = removed + redis.call('ZREMRANGEBYSCORE', KEYS[3*i-2], '-inf', ARGV[1])
-  removed = removed + redis.call('ZREMRANGEBYSCORE', KEYS[3*i-1], '-inf', ARGV[1])
-  removed = removed + redis.call('ZREMRANGEBYSCORE', KEYS[3*i], '-inf', canceledBefore)
+  removed = removed + prune_registries(KEYS[3*i-2], KEYS[3*i-1], KEYS[3*i], now, tonumber(ARGV[1]))
 end
 return removed

@@ -1,5 +1,7 @@
+-- include common
 --[[
-  requeue: put a failed or canceled job back on its queue, with its retry budget renewed.
+  requeue: put a failed or canceled job back on its queue, with its retry budget renewed, no
+  lease, no progress, and no expiry.
 
   KEYS[1] rq:job:<id>           HASH
   KEYS[2] rq:failed:<q>         ZSET
@@ -28,11 +30,6 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('PERSIST', KEYS[1])
 redis.call('HDEL', KEYS[1], 'cancel_requested', 'lease_expiries', 'exc_info')
-redis.call('HSET', KEYS[1], 'status', 'queued', 'enqueued_at', ARGV[3], 'ended_at', '', 'started_at', '',
-  'worker_name', '', 'progress', '0', 'progress_message', '',
-  'retries_left', redis.call('HGET', KEYS[1], 'retry_max') or '0')
-redis.call('RPUSH', KEYS[4], ARGV[1])
-if redis.call('LLEN', KEYS[5]) < tonumber(ARGV[4]) then
-  redis.call('RPUSH', KEYS[5], '1')
-end
+redis.call('HSET', KEYS[1], 'ended_at', '', 'retries_left', redis.call('HGET', KEYS[1], 'retry_max') or '0')
+requeue(KEYS[1], ARGV[1], KEYS[4], KEYS[5], false, ARGV[3], tonumber(ARGV[4]))
 return 1

@@ -21,7 +21,9 @@ public final class Switchboard {
 
     static final String USAGE = """
             usage: ./switchboard                 start the role named by SERVICE_ROLE (default: all)
-                   ./switchboard bench <enqueue|process|latency|webhooks> --redis-url URL [options]
+                   ./switchboard bench <enqueue|process|latency|webhooks|conversation> [options]
+                   ./switchboard dev-gateway [--port 3100] --secret S
+                                                 a WhatsApp gateway stand-in that prints what is sent
                    ./switchboard --help          print this
             SERVICE_ROLE: api, worker, scheduler, calls, or all (development only).
             Configuration is read from the environment; the README lists every variable.""";
@@ -29,6 +31,9 @@ public final class Switchboard {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("bench")) {
             System.exit(Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
+        if (args.length > 0 && args[0].equals("dev-gateway")) {
+            System.exit(DevGatewayCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
         if (args.length > 0) {
             if (args[0].equals("--help") || args[0].equals("-h") || args[0].equals("help")) {

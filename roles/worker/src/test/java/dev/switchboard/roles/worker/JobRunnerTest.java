@@ -228,4 +228,43 @@ class JobRunnerTest {
         assertTrue(redis.commands().smembers("rq:workers:default").contains("rq:worker:test-worker"));
         assertTrue(redis.commands().ttl("rq:worker:test-worker") > 0, "a dead worker's registration expires");
     }
+
+    @Test
+    void permanentJobFailureGoesStraightToTheFailedRegistryEvenAsACause() throws Exception {
+        List<Integer> attempts = new CopyOnWriteArrayList<>();
+        handlers.put("refused_job", job -> {
+            attempts.add(job.attempt());
+            throw new IllegalStateException("gateway said no",
+                    dev.switchboard.ports.in.JobFailure.permanent("message refused as invalid", null));
+        });
+        String id = enqueue(job("refused_job", "b").withRetry(RetryPolicy.of(3, Duration.ZERO)));
+        startRunner(1);
+
+        await("the job to fail", Duration.ofSeconds(10), () -> "failed".equals(status(id)));
+        Thread.sleep(1500);
+        assertEquals(List.of(1), attempts, "no retry, though three were left");
+        assertTrue(new String(dev.switchboard.testsupport.Zlib.inflate(
+                redis.binaryCommands().hget("rq:job:" + id, "exc_info"))).contains("message refused as invalid"));
+        assertEquals(1L, redis.commands().zcard("rq:failed:default"));
+    }
+
+    @Test
+    void retryAfterJobFailureWaitsAtLeastItsDelay() throws Exception {
+        List<Instant> attempts = new CopyOnWriteArrayList<>();
+        handlers.put("throttled_job", job -> {
+            attempts.add(Instant.now());
+            if (job.attempt() == 1) {
+                throw dev.switchboard.ports.in.JobFailure.retryAfter("429 Too Many Requests", null,
+                        Optional.of(Duration.ofSeconds(3)));
+            }
+            return "sent";
+        });
+        String id = enqueue(job("throttled_job", "b").withRetry(RetryPolicy.of(2, Duration.ZERO)));
+        startRunner(1);
+
+        await("the retried job to finish", Duration.ofSeconds(15), () -> "finished".equals(status(id)));
+        long gap = Duration.between(attempts.get(0), attempts.get(1)).toMillis();
+        assertTrue(gap >= 2900, "waited the asked 3 s, not the policy's 0, was " + gap + " ms");
+        assertEquals("1", redis.commands().hget("rq:job:" + id, "retries_left"), "an ordinary retry under the policy");
+    }
 }

@@ -4,6 +4,7 @@ import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.testsupport.ChildJvm;
+import dev.switchboard.testsupport.PostgresFixture;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,6 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WorkerKillTest {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
+    @RegisterExtension
+    static final PostgresFixture postgres = new PostgresFixture();
 
     private static final int JOBS = 5_000;
     private static final int WORKERS = 3;
@@ -41,7 +44,7 @@ class WorkerKillTest {
             waiting = queue.enqueue(JobRequest.of("noop_job", "default", Map.of(), "b", "t")).jobId();
         }
         try (ChildJvm worker = ChildJvm.start(WorkerRole.class.getName(), Map.of("REDIS_URL", redis.url(),
-                "SERVICE_ROLE", "worker", "RQ_QUEUES", "default", "WORKER_CONCURRENCY", "1", "WORKER_GRACE", "1s"))) {
+                "DATABASE_URL", postgres.databaseUrl(), "SERVICE_ROLE", "worker", "RQ_QUEUES", "default", "WORKER_CONCURRENCY", "1", "WORKER_GRACE", "1s"))) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (!"started".equals(redis.commands().hget("rq:job:" + running, "status"))) {
                 assertTrue(System.nanoTime() < deadline, "the job never started:\n" + worker.output());
@@ -67,7 +70,7 @@ class WorkerKillTest {
                         Map.of("sleep_ms", 30 + random.nextInt(40)), "kill-test", "t" + i)).jobId());
             }
         }
-        Map<String, String> env = Map.of("REDIS_URL", redis.url(), "SERVICE_ROLE", "worker",
+        Map<String, String> env = Map.of("REDIS_URL", redis.url(), "DATABASE_URL", postgres.databaseUrl(), "SERVICE_ROLE", "worker",
                 "RQ_QUEUES", "default", "WORKER_CONCURRENCY", "4", "WORKER_LEASE", "1s",
                 // This test is about loss, so a job hit by several kills must not be failed as poison.
                 "WORKER_MAX_LEASE_EXPIRIES", "1000", "LOG_LEVEL", "WARN");
