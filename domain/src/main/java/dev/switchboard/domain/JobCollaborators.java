@@ -5,27 +5,44 @@ import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
+import dev.switchboard.ports.out.PushSubscriptionRepository;
+import dev.switchboard.ports.out.ReminderRepository;
+import dev.switchboard.ports.out.WebPushSender;
+import dev.switchboard.ports.out.WebhookDeliveryRepository;
+import dev.switchboard.ports.out.WebhookEndpointRepository;
+import dev.switchboard.ports.out.WebhookSender;
 import dev.switchboard.ports.out.WhatsAppGateway;
 import dev.switchboard.ports.out.WhatsAppSessionRepository;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
  * What the worker hands the job handlers: the driven ports, wired once by the worker role. Each
  * job's constructor takes the few it uses.
  *
- * @param jobs  for jobs that enqueue follow-up jobs
- * @param clock wall-clock time for stored timestamps
+ * @param jobs              for jobs that enqueue follow-up jobs
+ * @param webPush           sends Web Push notifications ({@code push_send_job})
+ * @param webhooks          delivers signed webhook events ({@code send_webhook_job})
+ * @param reminderRetention how long reminders are kept after they were due ({@code REMINDER_RETENTION})
+ * @param clock             wall-clock time for stored timestamps
  */
 public record JobCollaborators(
         BusinessRepository businesses,
         LeadRepository leads,
         MessageRepository messages,
         WhatsAppSessionRepository sessions,
+        PushSubscriptionRepository pushSubscriptions,
+        ReminderRepository reminders,
+        WebhookEndpointRepository webhookEndpoints,
+        WebhookDeliveryRepository webhookDeliveries,
         ChatModel chat,
         WhatsAppGateway whatsApp,
+        WebPushSender webPush,
+        WebhookSender webhooks,
         JobQueue jobs,
+        Duration reminderRetention,
         Clock clock) {
 
     public JobCollaborators {
@@ -33,9 +50,19 @@ public record JobCollaborators(
         Objects.requireNonNull(leads, "leads");
         Objects.requireNonNull(messages, "messages");
         Objects.requireNonNull(sessions, "sessions");
+        Objects.requireNonNull(pushSubscriptions, "pushSubscriptions");
+        Objects.requireNonNull(reminders, "reminders");
+        Objects.requireNonNull(webhookEndpoints, "webhookEndpoints");
+        Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
         Objects.requireNonNull(chat, "chat");
         Objects.requireNonNull(whatsApp, "whatsApp");
+        Objects.requireNonNull(webPush, "webPush");
+        Objects.requireNonNull(webhooks, "webhooks");
         Objects.requireNonNull(jobs, "jobs");
+        Objects.requireNonNull(reminderRetention, "reminderRetention");
         Objects.requireNonNull(clock, "clock");
+        if (reminderRetention.isNegative() || reminderRetention.isZero()) {
+            throw new IllegalArgumentException("reminderRetention must be positive");
+        }
     }
 }

@@ -10,6 +10,8 @@ import java.util.regex.Pattern;
 /** What the job API's services read from a request besides its body: path ids, query values, the business. */
 final class ApiRequests {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._@=+-]{1,200}");
+    static final Pattern UUID = Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private ApiRequests() {
     }
@@ -36,6 +38,15 @@ final class ApiRequests {
             throw bad(name + " is not a valid id");
         }
         return id;
+    }
+
+    /** A path id that must be a UUID (a row of the CRM store); anything else cannot exist, so 404. */
+    static String uuid(ServerRequest request, String name, String what) {
+        String id = request.path().pathParameters().get(name);
+        if (!UUID.matcher(id).matches()) {
+            throw new HttpProblem(Status.NOT_FOUND_404, "no such " + what);
+        }
+        return id.toLowerCase(java.util.Locale.ROOT);
     }
 
     static Optional<String> query(ServerRequest request, String name) {

@@ -83,7 +83,7 @@ final class PostgresLeadRepository implements LeadRepository {
         return insert(connection, contact, true);
     }
 
-    private static void ensureBusiness(Connection connection, String businessId) throws SQLException {
+    static void ensureBusiness(Connection connection, String businessId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO businesses (id, name) VALUES (?, ?) ON CONFLICT (id) DO NOTHING")) {
             insert.setString(1, businessId);

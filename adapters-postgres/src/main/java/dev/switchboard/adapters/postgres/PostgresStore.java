@@ -6,7 +6,11 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
+import dev.switchboard.ports.out.PushSubscriptionRepository;
+import dev.switchboard.ports.out.ReminderRepository;
 import dev.switchboard.ports.out.StoreUnavailableException;
+import dev.switchboard.ports.out.WebhookDeliveryRepository;
+import dev.switchboard.ports.out.WebhookEndpointRepository;
 import dev.switchboard.ports.out.WhatsAppSessionRepository;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -166,6 +170,22 @@ public final class PostgresStore implements AutoCloseable {
 
     public WhatsAppSessionRepository whatsAppSessions() {
         return new PostgresWhatsAppSessionRepository(database, clock);
+    }
+
+    public PushSubscriptionRepository pushSubscriptions() {
+        return new PostgresPushSubscriptionRepository(database);
+    }
+
+    public ReminderRepository reminders() {
+        return new PostgresReminderRepository(database, clock);
+    }
+
+    public WebhookEndpointRepository webhookEndpoints() {
+        return new PostgresWebhookEndpointRepository(database, clock);
+    }
+
+    public WebhookDeliveryRepository webhookDeliveries() {
+        return new PostgresWebhookDeliveryRepository(database);
     }
 
     /** How many migrations this start applied (0 when the schema was up to date). */

@@ -127,4 +127,12 @@ public final class RedisKeys {
     public static String schedulerLastTick() {
         return "scheduler:last_tick";
     }
+
+    /**
+     * The VAPID key pair generated when none is configured (JSON {@code {"public","private"}},
+     * no TTL): Web Push subscriptions are bound to its public key (docs/push.md).
+     */
+    public static String vapidKeys() {
+        return "switchboard:vapid_keys";
+    }
 }

@@ -8,7 +8,12 @@ import dev.switchboard.adapters.http.BroadcastsHttpService;
 import dev.switchboard.adapters.http.EnqueueQuota;
 import dev.switchboard.adapters.http.JobActionsHttpService;
 import dev.switchboard.adapters.http.JobQueriesHttpService;
+import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.PushHttpService;
+import dev.switchboard.adapters.http.PushSubscriptionsHttpService;
+import dev.switchboard.adapters.http.RemindersHttpService;
+import dev.switchboard.adapters.http.VapidKeys;
+import dev.switchboard.adapters.http.WebhooksHttpService;
 import dev.switchboard.adapters.http.MetricsHttpService;
 import dev.switchboard.adapters.http.PortInUseException;
 import dev.switchboard.adapters.http.ServerLimits;
@@ -25,12 +30,16 @@ import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisRateLimiter;
 import dev.switchboard.adapters.redis.RedisSchedulerStatus;
+import dev.switchboard.adapters.redis.RedisVapidKeyStore;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
+import dev.switchboard.domain.SendPushService;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.VapidKeyPair;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
 import dev.switchboard.ports.in.SendPushUseCase;
 import dev.switchboard.ports.in.StartBroadcastUseCase;
+import dev.switchboard.roles.common.NotificationSettings;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
@@ -50,8 +59,8 @@ import java.util.logging.Logger;
  * Never: start a thread, executor or timer; execute a job.
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
- * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, health,
- * CRM records, metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
+ * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, health,
+ * CRM records, push subscriptions, reminders and webhook endpoints, metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiRole.class.getName());
@@ -82,6 +91,7 @@ public final class ApiRole implements AutoCloseable {
     /** As {@link #start(RoleConfig, List)}, reading {@link TwilioSettings} from {@code environment} (tests). */
     public static ApiRole start(RoleConfig config, Map<String, String> environment, List<HttpService> extraServices) {
         TwilioSettings twilio = TwilioSettings.fromEnvironment(environment);
+        NotificationSettings notifications = NotificationSettings.fromEnvironment(environment);
         Optional<PostgresStore> store = crmStore(config);
         RedisConnections redis = RedisConnections.connect(config.redisUrl());
         Clock clock = Clock.systemUTC();
@@ -99,10 +109,13 @@ public final class ApiRole implements AutoCloseable {
                 config.schedulerTick(), clock));
         services.add(new JobQueriesHttpService(tokens, inspection, config.queues()));
         services.add(new JobActionsHttpService(tokens, inspection, new RedisJobAdministration(redis, clock)));
-        // push_send_job and broadcast_job have no handler yet: their routes answer 501 and enqueue
-        // nothing. With a handler, pass Optional.of(sendPush(queue)) / Optional.of(startBroadcast(queue)).
-        services.add(new PushHttpService(tokens, Optional.empty(), quota));
+        services.add(new PushHttpService(tokens, Optional.of(sendPush(queue)), quota));
+        // broadcast_job has no handler yet: its route answers 501 and enqueues nothing. With a
+        // handler, pass Optional.of(startBroadcast(queue)).
         services.add(new BroadcastsHttpService(tokens, Optional.empty(), quota));
+        services.addAll(store.map(s -> notificationServices(tokens, s, redis, notifications, clock))
+                .orElseGet(() -> List.of(PushSubscriptionsHttpService.unconfigured(tokens),
+                        RemindersHttpService.unconfigured(tokens), WebhooksHttpService.unconfigured(tokens))));
         services.add(store.<HttpService>map(s -> new CrmHttpService(tokens, s.businesses(), s.leads(), s.messages()))
                 .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));
@@ -122,6 +135,28 @@ public final class ApiRole implements AutoCloseable {
 
     private static JobQueue jobQueue(RedisConnections redis, RoleConfig config) {
         return new RedisJobQueue(redis, Clock.systemUTC(), config.jobIdSecret());
+    }
+
+    private static SendPushUseCase sendPush(JobQueue queue) {
+        return new SendPushService(queue);
+    }
+
+    /**
+     * Push subscriptions (and the VAPID public key pages subscribe with), reminders and webhook
+     * endpoints: records of the CRM store, so mounted with it. URLs are checked for form here and
+     * for their resolved address by the worker at each send.
+     */
+    private static List<HttpService> notificationServices(BearerTokens tokens, PostgresStore store,
+                                                          RedisConnections redis, NotificationSettings notifications,
+                                                          Clock clock) {
+        VapidKeyPair vapid = VapidKeys.configuredOrKept(notifications.vapidPublicKey(), notifications.vapidPrivateKey(),
+                new RedisVapidKeyStore(redis));
+        OutboundGuard.Policy outbound = new OutboundGuard.Policy(notifications.allowPrivateDestinations(),
+                notifications.allowPlainHttp());
+        return List.of(
+                new PushSubscriptionsHttpService(tokens, store.pushSubscriptions(), vapid, outbound),
+                new RemindersHttpService(tokens, store.reminders(), clock),
+                new WebhooksHttpService(tokens, store.webhookEndpoints(), store.webhookDeliveries(), outbound));
     }
 
     private static ReceiveWhatsAppMessagesUseCase receiveWhatsAppMessages(JobQueue queue) {

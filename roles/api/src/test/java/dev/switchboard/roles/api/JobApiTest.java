@@ -25,8 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The job API over real HTTP: bearer tokens per business, scoping, cancel, requeue, runs; push and
- * broadcasts answer 501 until their jobs have handlers.
+ * The job API over real HTTP: bearer tokens per business, scoping, cancel, requeue, runs; push
+ * enqueues push_send_job; broadcasts answer 501 until broadcast_job has a handler.
  */
 class JobApiTest {
     @RegisterExtension
@@ -77,14 +77,32 @@ class JobApiTest {
     }
 
     @Test
-    void pushAnswers501NamingTheMissingHandlerAndEnqueuesNothing() {
-        HttpResponse<String> response = call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN,
-                "{\"notification_id\":\"n-1\",\"user_id\":\"u1\",\"title\":\"Hi\",\"body\":\"There\"}");
-        assertEquals(501, response.statusCode(), response.body());
-        assertEquals("push_send_job", json(response).path("not_built").asText());
-        assertTrue(json(response).path("error").asText().contains("push_send_job has no handler"), response.body());
-        assertEquals(0, redis.commands().keys("rq:job:*").size());
+    void pushEnqueuesOneJobPerNotificationId() {
+        String body = "{\"notification_id\":\"n-1\",\"user_id\":\"u1\",\"title\":\"Hi\",\"body\":\"There\"}";
+        HttpResponse<String> first = call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN, body);
+        assertEquals(202, first.statusCode(), first.body());
+        assertFalse(json(first).path("duplicate").asBoolean());
+        HttpResponse<String> again = call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN, body);
+        assertEquals(202, again.statusCode(), again.body());
+        assertTrue(json(again).path("duplicate").asBoolean(), "a client retry is the same job");
+        String id = json(first).path("job_id").asText();
+        assertEquals(id, json(again).path("job_id").asText());
+        assertEquals("push_send_job", json(call("GET", "/api/jobs/" + id, ApiFixture.BIZ_A_TOKEN, null)).path("name").asText());
+        assertEquals(1L, redis.commands().llen("rq:queue:default"));
+        HttpResponse<String> otherBusiness = call("POST", "/api/push", ApiFixture.BIZ_B_TOKEN, body);
+        assertFalse(json(otherBusiness).path("duplicate").asBoolean(), "another business's id is its own");
         assertEquals(401, call("POST", "/api/push", null, "{}").statusCode(), "still behind a token");
+    }
+
+    @Test
+    void subscriptionReminderAndWebhookRoutesAnswer503NamingTheMissingStore() {
+        for (String path : List.of("/api/reminders", "/api/webhooks")) {
+            HttpResponse<String> response = call("GET", path, ApiFixture.BIZ_A_TOKEN, null);
+            assertEquals(503, response.statusCode(), response.body());
+            assertTrue(json(response).path("error").asText().contains("DATABASE_URL"), response.body());
+            assertEquals(401, call("GET", path, null, null).statusCode(), "still behind a token");
+        }
+        assertEquals(503, call("POST", "/api/push/subscriptions", ApiFixture.BIZ_A_TOKEN, "{}").statusCode());
     }
 
     @Test

@@ -63,11 +63,16 @@ class SessionsCleanupJobTest {
 
     private JobHandler job(ChatModel chat) {
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
-                store.whatsAppSessions(), chat, message -> {
+                store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
+                store.webhookDeliveries(), chat, message -> {
                     throw new AssertionError("the cleanup sends nothing");
+                }, (subscription, notification) -> {
+                    throw new AssertionError("the cleanup pushes nothing");
+                }, message -> {
+                    throw new AssertionError("the cleanup calls no webhook");
                 }, request -> {
                     throw new AssertionError("the cleanup enqueues nothing");
-                }, clock);
+                }, Duration.ofDays(30), clock);
         return new JobCatalogue(collaborators).handlerFor(WhatsAppSessionsCleanupJob.DEFINITION.name()).orElseThrow();
     }
 
