@@ -28,6 +28,23 @@ public final class JobDefinition<A> {
         A decode(Kwargs kwargs);
     }
 
+    /** The arguments of a job that takes none (the periodic jobs). */
+    public record NoArgs() {
+    }
+
+    /** The codec of {@link NoArgs}: no keyword arguments. */
+    public static final Codec<NoArgs> NO_ARGS = new Codec<>() {
+        @Override
+        public Map<String, Object> encode(NoArgs args) {
+            return Kwargs.builder().build();
+        }
+
+        @Override
+        public NoArgs decode(Kwargs kwargs) {
+            return new NoArgs();
+        }
+    };
+
     private final String name;
     private final String queue;
     private final RetryPolicy retry;

@@ -18,25 +18,12 @@ import java.util.Map;
  */
 public final class RemindersCleanupJob implements JobHandler {
 
-    public static final JobDefinition<Args> DEFINITION = JobDefinition.of("reminders_cleanup_job", Queues.MAINTENANCE,
-            PeriodicJobs.DAILY_RETRY, Duration.ofMinutes(5), new Codec(), RemindersCleanupJob::new);
+    public static final JobDefinition<JobDefinition.NoArgs> DEFINITION = JobDefinition.of("reminders_cleanup_job", Queues.MAINTENANCE,
+            PeriodicJobs.DAILY_RETRY, Duration.ofMinutes(5), JobDefinition.NO_ARGS, RemindersCleanupJob::new);
 
     public static final Duration DEFAULT_RETENTION = Duration.ofDays(30);
 
-    public record Args() {
-    }
 
-    private static final class Codec implements JobDefinition.Codec<Args> {
-        @Override
-        public Map<String, Object> encode(Args args) {
-            return Kwargs.builder().build();
-        }
-
-        @Override
-        public Args decode(Kwargs kwargs) {
-            return new Args();
-        }
-    }
 
     private final ReminderRepository reminders;
     private final Duration retention;

@@ -41,26 +41,13 @@ import java.util.OptionalInt;
 public final class RemindersTickJob implements JobHandler {
 
     /** Not retried: the next tick, a minute later, does the same work. */
-    public static final JobDefinition<Args> DEFINITION = JobDefinition.of("reminders_tick_job", Queues.DEFAULT,
-            RetryPolicy.NONE, Duration.ofSeconds(50), new Codec(), RemindersTickJob::new);
+    public static final JobDefinition<JobDefinition.NoArgs> DEFINITION = JobDefinition.of("reminders_tick_job", Queues.DEFAULT,
+            RetryPolicy.NONE, Duration.ofSeconds(50), JobDefinition.NO_ARGS, RemindersTickJob::new);
 
     static final int BATCH = 1000;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm");
 
-    public record Args() {
-    }
 
-    private static final class Codec implements JobDefinition.Codec<Args> {
-        @Override
-        public Map<String, Object> encode(Args args) {
-            return Kwargs.builder().build();
-        }
-
-        @Override
-        public Args decode(Kwargs kwargs) {
-            return new Args();
-        }
-    }
 
     private final ReminderRepository reminders;
     private final BusinessRepository businesses;

@@ -38,8 +38,8 @@ import java.util.Optional;
 public final class WhatsAppSessionsCleanupJob implements JobHandler {
 
     /** Not retried: the next slot, five minutes later, does the same work. */
-    public static final JobDefinition<Args> DEFINITION = JobDefinition.of("whatsapp_sessions_cleanup_job",
-            Queues.MAINTENANCE, RetryPolicy.NONE, Duration.ofMinutes(3), new Codec(), WhatsAppSessionsCleanupJob::new);
+    public static final JobDefinition<JobDefinition.NoArgs> DEFINITION = JobDefinition.of("whatsapp_sessions_cleanup_job",
+            Queues.MAINTENANCE, RetryPolicy.NONE, Duration.ofMinutes(3), JobDefinition.NO_ARGS, WhatsAppSessionsCleanupJob::new);
 
     /** How long a session must be quiet before it is summarized. */
     public static final Duration IDLE = Duration.ofMinutes(15);
@@ -49,21 +49,7 @@ public final class WhatsAppSessionsCleanupJob implements JobHandler {
     /** How much of a session's conversation the summary sees. */
     static final int MAX_MESSAGES = 200;
 
-    /** A periodic job takes no arguments. */
-    public record Args() {
-    }
 
-    private static final class Codec implements JobDefinition.Codec<Args> {
-        @Override
-        public Map<String, Object> encode(Args args) {
-            return Kwargs.builder().build();
-        }
-
-        @Override
-        public Args decode(Kwargs kwargs) {
-            return new Args();
-        }
-    }
 
     private final WhatsAppSessionRepository sessions;
     private final LeadRepository leads;

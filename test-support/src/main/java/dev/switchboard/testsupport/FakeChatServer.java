@@ -176,12 +176,7 @@ public final class FakeChatServer implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        JsonExchanges.respond(exchange, status, body);
     }
 
     @Override

@@ -242,12 +242,7 @@ public final class FakeWhatsAppGateway implements AutoCloseable {
     }
 
     private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+        JsonExchanges.respond(exchange, status, body);
     }
 
     private static void sleep(long millis) {

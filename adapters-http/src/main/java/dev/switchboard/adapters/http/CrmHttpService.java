@@ -1,9 +1,13 @@
 package dev.switchboard.adapters.http;
 
+import static dev.switchboard.adapters.http.ApiRequests.bad;
+import static dev.switchboard.adapters.http.ApiRequests.businessOf;
+import static dev.switchboard.adapters.http.ApiRequests.number;
+import static dev.switchboard.adapters.http.ApiRequests.query;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.ports.out.Business;
 import dev.switchboard.ports.out.BusinessRepository;
-import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.ChatMessage;
 import dev.switchboard.ports.out.Lead;
 import dev.switchboard.ports.out.LeadPage;
@@ -205,12 +209,6 @@ public final class CrmHttpService implements HttpService {
         return json;
     }
 
-    /** Reads and writes are on behalf of one business: the admin token must say which. */
-    private static String businessOf(BusinessScope scope, ServerRequest request) {
-        return scope.businessId().or(() -> query(request, "business_id"))
-                .orElseThrow(() -> bad("the admin token must name the business: ?business_id=..."));
-    }
-
     private static Optional<String> text(JsonNode body, String field) {
         JsonNode value = body.get(field);
         if (value == null || value.isNull()) {
@@ -220,29 +218,5 @@ public final class CrmHttpService implements HttpService {
             throw bad(field + " must be a string");
         }
         return Optional.of(value.asText());
-    }
-
-    private static Optional<String> query(ServerRequest request, String name) {
-        return request.query().first(name).asOptional();
-    }
-
-    private static int number(ServerRequest request, String name, int fallback, int min, int max) {
-        Optional<String> value = query(request, name);
-        if (value.isEmpty()) {
-            return fallback;
-        }
-        try {
-            int n = Integer.parseInt(value.get());
-            if (n >= min && n <= max) {
-                return n;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw bad(name + " must be a whole number from " + min + " to " + max);
-    }
-
-    private static HttpProblem bad(String reason) {
-        return new HttpProblem(Status.BAD_REQUEST_400, reason);
     }
 }
