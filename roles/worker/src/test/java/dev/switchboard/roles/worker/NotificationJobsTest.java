@@ -16,6 +16,7 @@ import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.JobCatalogue;
+import dev.switchboard.domain.JobDefinition;
 import dev.switchboard.domain.JobCollaborators;
 import dev.switchboard.domain.PeriodicJobs;
 import dev.switchboard.domain.RemindersTickJob;
@@ -179,7 +180,7 @@ class NotificationJobsTest {
                 Instant.now().plus(Duration.ofMinutes(10)), "Reunião com a Maria"));
 
         for (int i = 0; i < 2; i++) {
-            queue.enqueue(RemindersTickJob.DEFINITION.request(new RemindersTickJob.Args(), PeriodicJobs.SYSTEM_BUSINESS,
+            queue.enqueue(RemindersTickJob.DEFINITION.request(new JobDefinition.NoArgs(), PeriodicJobs.SYSTEM_BUSINESS,
                     "tick-" + i));
         }
 
@@ -187,7 +188,7 @@ class NotificationJobsTest {
         await("the reminder.sent webhook", () -> receiver.accepted().size() == 1);
         await("its delivery to be recorded", () -> store.webhookDeliveries().recent(business, hook.id(), 10).stream()
                 .anyMatch(d -> d.status().equals("delivered")));
-        queue.enqueue(RemindersTickJob.DEFINITION.request(new RemindersTickJob.Args(), PeriodicJobs.SYSTEM_BUSINESS,
+        queue.enqueue(RemindersTickJob.DEFINITION.request(new JobDefinition.NoArgs(), PeriodicJobs.SYSTEM_BUSINESS,
                 "tick-later"));
         Thread.sleep(1500);
         assertEquals(1, push.received().size(), "one push for the 15-minute offset, not a burst");
