@@ -2,6 +2,7 @@ package dev.switchboard.roles.all;
 
 import dev.switchboard.roles.api.ApiRole;
 import dev.switchboard.roles.calls.CallsRole;
+import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
@@ -61,6 +62,11 @@ public final class Switchboard {
      * first, so a port in use ends the process before any worker or scheduler thread exists.
      */
     private static Object startAll(RoleConfig config) {
+        if (config.databaseUrl().isEmpty()) {
+            // The worker inside needs it: refuse before anything listens.
+            throw new ConfigException("DATABASE_URL must be set for SERVICE_ROLE=all (./switchboard starts a private"
+                    + " PostgreSQL when it is unset)");
+        }
         ApiRole api = ApiRole.start(config, CallsRole.httpServices());
         WorkerRole.startUntilShutdown(config);
         SchedulerRole.startUntilShutdown(config);

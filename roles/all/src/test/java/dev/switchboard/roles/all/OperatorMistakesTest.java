@@ -2,6 +2,7 @@ package dev.switchboard.roles.all;
 
 import dev.switchboard.testsupport.ChildJvm;
 import dev.switchboard.testsupport.FreePorts;
+import dev.switchboard.testsupport.PostgresFixture;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,10 +25,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 class OperatorMistakesTest {
     @RegisterExtension
     static final RedisFixture redis = new RedisFixture();
+    @RegisterExtension
+    static final PostgresFixture postgres = new PostgresFixture();
 
     private static Map<String, String> env(String... pairs) {
         Map<String, String> env = new HashMap<>();
         env.put("REDIS_URL", redis.url());
+        env.put("DATABASE_URL", postgres.databaseUrl());
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
         }
