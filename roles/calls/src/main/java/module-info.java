@@ -4,6 +4,7 @@
  */
 module switchboard.roles.calls {
     requires switchboard.roles.common;
+    requires switchboard.roles.runtime;
     requires switchboard.domain;
     requires switchboard.adapters.redis;
     requires switchboard.adapters.http;

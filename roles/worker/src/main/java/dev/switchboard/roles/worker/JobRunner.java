@@ -12,6 +12,7 @@ import dev.switchboard.ports.out.JobStoreUnavailableException;
 import dev.switchboard.ports.out.Settlement;
 import dev.switchboard.ports.out.TraceContext;
 import dev.switchboard.ports.out.WorkerRegistry;
+import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -14,6 +14,7 @@ import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
+import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.net.http.HttpClient;
 import java.time.Clock;
