@@ -32,6 +32,9 @@ module switchboard.adapters.media.twilio {
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.fasterxml.jackson.dataformat.xml;
     requires com.ctc.wstx;
+    requires transitive io.helidon.webserver.websocket;
+    requires transitive io.helidon.websocket;
+    requires java.logging;
 
     exports dev.switchboard.adapters.media.twilio;
 }

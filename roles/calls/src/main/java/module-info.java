@@ -11,5 +11,7 @@ module switchboard.roles.calls {
     requires switchboard.adapters.media.twilio;
     requires switchboard.adapters.media.speech;
 
+    requires io.helidon.webserver;
+
     exports dev.switchboard.roles.calls;
 }

@@ -4,6 +4,12 @@ import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.PortInUseException;
 import dev.switchboard.adapters.http.ServerLimits;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
+import dev.switchboard.adapters.media.twilio.EmbeddedTextToSpeech;
+import dev.switchboard.adapters.media.twilio.TwilioMediaStreamListener;
+import dev.switchboard.domain.EmbeddedChatModel;
+import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.SpeechToText;
+import dev.switchboard.ports.out.TextToSpeech;
 import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
@@ -13,21 +19,30 @@ import io.helidon.webserver.http.HttpService;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * The calls role. Duties: terminate Twilio Media Streams and stream audio to speech-to-text;
- * enqueue a job for every durable write. Never: run periodic schedulers.
+ * The calls role. Duties: terminate Twilio Media Streams ({@code GET /ws/twilio/media}, one
+ * {@link CallSession} per call), stream audio to speech-to-text, answer through the AI and speech
+ * synthesis; end dead calls ({@link CallSessionReaper}). Never: run periodic schedulers, write the
+ * store from an audio thread.
  *
- * <p>Not built yet: the Media Streams endpoint (its own issue). Today it serves {@code /health}.
+ * <p>Threads: {@code sb-call-reaper}, and per call {@code sb-call-<n>-tx} and
+ * {@code sb-call-<n>-agent} (virtual), all through {@code RoleThreads} and joined.
  */
 public final class CallsRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(CallsRole.class.getName());
 
     private final SwitchboardHttpServer server;
+    private final CallSessions sessions;
+    private final CallSessionReaper reaper;
 
-    private CallsRole(SwitchboardHttpServer server) {
+    private CallsRole(SwitchboardHttpServer server, CallSessions sessions, CallSessionReaper reaper) {
         this.server = server;
+        this.sessions = sessions;
+        this.reaper = reaper;
     }
 
     public static void main(String[] args) {
@@ -35,19 +50,48 @@ public final class CallsRole implements AutoCloseable {
     }
 
     public static CallsRole start(RoleConfig config) {
+        return start(config, System.getenv());
+    }
+
+    /** As {@link #start(RoleConfig)}, reading {@link CallsSettings} from {@code environment} (tests). */
+    public static CallsRole start(RoleConfig config, Map<String, String> environment) {
+        CallsSettings settings = CallsSettings.fromEnvironment(environment);
+        CallSessions sessions = new CallSessions(settings, chatModel(), textToSpeech(), speechToText(settings));
+        CallSessionReaper reaper = new CallSessionReaper(sessions, settings.mediaTimeout());
         List<HttpService> services = new ArrayList<>(httpServices());
         services.add(new HealthHttpService(config.role().id()));
         RoleConfig.HttpLimits h = config.http();
         SwitchboardHttpServer server;
         try {
-            server = SwitchboardHttpServer.start(config.port(), services, java.util.Optional.empty(),
+            server = SwitchboardHttpServer.start(config.port(), services, Optional.empty(),
                     ServerLimits.of(h.maxConnections(), h.maxConcurrentRequests(), h.idleTimeout(), h.requestTimeout(),
-                            h.maxHeaderBytes()));
+                            h.maxHeaderBytes()),
+                    List.of(TwilioMediaStreamListener.routing(sessions)));
         } catch (PortInUseException e) {
+            reaper.close();
             throw new ConfigException(e.getMessage());
         }
-        LOG.info("calls role listening on port " + server.port());
-        return new CallsRole(server);
+        LOG.info("calls role listening on port " + server.port() + ", media streams at "
+                + TwilioMediaStreamListener.PATH + ", media timeout " + settings.mediaTimeout().toMillis() + " ms");
+        return new CallsRole(server, sessions, reaper);
+    }
+
+    private static ChatModel chatModel() {
+        return new EmbeddedChatModel();
+    }
+
+    private static TextToSpeech textToSpeech() {
+        return new EmbeddedTextToSpeech();
+    }
+
+    private static SpeechToText speechToText(CallsSettings settings) {
+        if (settings.speechEndpoint().isEmpty()) {
+            LOG.info("transcription is off: GOOGLE_SPEECH_ENDPOINT is not set; calls are answered and greeted,"
+                    + " and what callers say is not transcribed");
+            return SpeechToText.OFF;
+        }
+        LOG.warning("transcription is off: GOOGLE_SPEECH_ENDPOINT is set, but the Google adapter is not wired yet");
+        return SpeechToText.OFF;
     }
 
     /** The routes of this role, also mounted on the api's server in {@code all} mode. */
@@ -59,8 +103,15 @@ public final class CallsRole implements AutoCloseable {
         return server.port();
     }
 
+    /** Calls in progress. */
+    public int activeCalls() {
+        return sessions.active();
+    }
+
     @Override
     public void close() {
         server.close();
+        sessions.endAll("calls role stopping");
+        reaper.close();
     }
 }
