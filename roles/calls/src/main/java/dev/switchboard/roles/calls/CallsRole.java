@@ -4,6 +4,9 @@ import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.PortInUseException;
 import dev.switchboard.adapters.http.ServerLimits;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
+import com.google.cloud.speech.v1.SpeechClient;
+import dev.switchboard.adapters.media.speech.GoogleSpeechClients;
+import dev.switchboard.adapters.media.speech.GoogleSpeechToText;
 import dev.switchboard.adapters.media.twilio.EmbeddedTextToSpeech;
 import dev.switchboard.adapters.media.twilio.TwilioMediaStreamListener;
 import dev.switchboard.domain.EmbeddedChatModel;
@@ -17,6 +20,7 @@ import dev.switchboard.roles.common.ServiceRole;
 
 import io.helidon.webserver.http.HttpService;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +43,13 @@ public final class CallsRole implements AutoCloseable {
     private final CallSessions sessions;
     private final CallSessionReaper reaper;
 
-    private CallsRole(SwitchboardHttpServer server, CallSessions sessions, CallSessionReaper reaper) {
+    private final SpeechToText speech;
+
+    private CallsRole(SwitchboardHttpServer server, CallSessions sessions, CallSessionReaper reaper, SpeechToText speech) {
         this.server = server;
         this.sessions = sessions;
         this.reaper = reaper;
+        this.speech = speech;
     }
 
     public static void main(String[] args) {
@@ -56,7 +63,8 @@ public final class CallsRole implements AutoCloseable {
     /** As {@link #start(RoleConfig)}, reading {@link CallsSettings} from {@code environment} (tests). */
     public static CallsRole start(RoleConfig config, Map<String, String> environment) {
         CallsSettings settings = CallsSettings.fromEnvironment(environment);
-        CallSessions sessions = new CallSessions(settings, chatModel(), textToSpeech(), speechToText(settings));
+        SpeechToText speech = speechToText(settings);
+        CallSessions sessions = new CallSessions(settings, chatModel(), textToSpeech(), speech);
         CallSessionReaper reaper = new CallSessionReaper(sessions, settings.mediaTimeout());
         List<HttpService> services = new ArrayList<>(httpServices());
         services.add(new HealthHttpService(config.role().id()));
@@ -73,7 +81,7 @@ public final class CallsRole implements AutoCloseable {
         }
         LOG.info("calls role listening on port " + server.port() + ", media streams at "
                 + TwilioMediaStreamListener.PATH + ", media timeout " + settings.mediaTimeout().toMillis() + " ms");
-        return new CallsRole(server, sessions, reaper);
+        return new CallsRole(server, sessions, reaper, speech);
     }
 
     private static ChatModel chatModel() {
@@ -90,8 +98,34 @@ public final class CallsRole implements AutoCloseable {
                     + " and what callers say is not transcribed");
             return SpeechToText.OFF;
         }
-        LOG.warning("transcription is off: GOOGLE_SPEECH_ENDPOINT is set, but the Google adapter is not wired yet");
-        return SpeechToText.OFF;
+        String endpoint = settings.speechEndpoint().get();
+        try {
+            SpeechClient client = GoogleSpeechClients.create(endpoint);
+            LOG.info("speech-to-text: Google StreamingRecognize at " + endpoint + ", language " + settings.language()
+                    + (GoogleSpeechClients.isLocal(endpoint) ? " (plaintext, no credentials)" : ""));
+            return new ClosingSpeechToText(new GoogleSpeechToText(client), client);
+        } catch (IOException e) {
+            throw new ConfigException("GOOGLE_SPEECH_ENDPOINT=" + endpoint + ": cannot set up the Speech client ("
+                    + e.getMessage() + "); set GOOGLE_APPLICATION_CREDENTIALS to a service account key file");
+        }
+    }
+
+    /** The process-wide Speech client, closed with the role. */
+    private record ClosingSpeechToText(SpeechToText delegate, AutoCloseable client) implements SpeechToText, AutoCloseable {
+        @Override
+        public boolean enabled() {
+            return delegate.enabled();
+        }
+
+        @Override
+        public Stream open(String languageCode, Listener listener) {
+            return delegate.open(languageCode, listener);
+        }
+
+        @Override
+        public void close() throws Exception {
+            client.close();
+        }
     }
 
     /** The routes of this role, also mounted on the api's server in {@code all} mode. */
@@ -113,5 +147,12 @@ public final class CallsRole implements AutoCloseable {
         server.close();
         sessions.endAll("calls role stopping");
         reaper.close();
+        if (speech instanceof AutoCloseable c) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.warning("closing the Speech client: " + e);
+            }
+        }
     }
 }
