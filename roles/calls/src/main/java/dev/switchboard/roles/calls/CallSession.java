@@ -287,14 +287,21 @@ final class CallSession implements MediaStreamSession {
                 if (request.isEmpty()) {
                     continue;
                 }
-                String answer = chat.complete(request.get());
+                // Each sentence is spoken as soon as the AI has written it; a barge-in drops the rest.
                 StringBuilder said = new StringBuilder();
-                for (String sentence : VoiceConversation.Sentences.of(answer)) {
+                VoiceConversation.Sentences sentences = new VoiceConversation.Sentences();
+                Consumer<String> sayIt = sentence -> {
                     if (gen != generation.get() || state.get() != State.STREAMING) {
-                        break;
+                        throw new Superseded();
                     }
                     speak(sentence, gen);
                     said.append(sentence).append(' ');
+                };
+                try {
+                    chat.stream(request.get(), delta -> sentences.add(delta).forEach(sayIt));
+                    sentences.flush().ifPresent(sayIt);
+                } catch (Superseded e) {
+                    LOG.fine(label + ": answer cut short by the caller");
                 }
                 conversation.agentSaid(said.toString());
             } catch (RuntimeException e) {
@@ -302,6 +309,13 @@ final class CallSession implements MediaStreamSession {
                     LOG.log(Level.WARNING, label + ": agent turn failed: " + e.getMessage(), e);
                 }
             }
+        }
+    }
+
+    /** Stops an answer the caller talked over. */
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super(null, null, false, false);
         }
     }
 
