@@ -35,6 +35,7 @@ module switchboard.adapters.media.twilio {
     requires transitive io.helidon.webserver.websocket;
     requires transitive io.helidon.websocket;
     requires java.logging;
+    requires java.net.http;
 
     exports dev.switchboard.adapters.media.twilio;
 }

@@ -12,6 +12,7 @@ module switchboard.roles.calls {
     requires switchboard.adapters.media.speech;
 
     requires io.helidon.webserver;
+    requires java.net.http;
 
     exports dev.switchboard.roles.calls;
 }

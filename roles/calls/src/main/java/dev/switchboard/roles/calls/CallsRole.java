@@ -20,7 +20,12 @@ import dev.switchboard.roles.common.ServiceRole;
 
 import io.helidon.webserver.http.HttpService;
 
+import dev.switchboard.adapters.http.HttpChatModel;
+import dev.switchboard.adapters.media.twilio.HttpTextToSpeech;
+
 import java.io.IOException;
+import java.net.http.HttpClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +49,11 @@ public final class CallsRole implements AutoCloseable {
     private final CallSessionReaper reaper;
 
     private final SpeechToText speech;
+    private final HttpClient http;
 
-    private CallsRole(SwitchboardHttpServer server, CallSessions sessions, CallSessionReaper reaper, SpeechToText speech) {
+    private CallsRole(SwitchboardHttpServer server, CallSessions sessions, CallSessionReaper reaper, SpeechToText speech,
+                      HttpClient http) {
+        this.http = http;
         this.server = server;
         this.sessions = sessions;
         this.reaper = reaper;
@@ -64,7 +72,8 @@ public final class CallsRole implements AutoCloseable {
     public static CallsRole start(RoleConfig config, Map<String, String> environment) {
         CallsSettings settings = CallsSettings.fromEnvironment(environment);
         SpeechToText speech = speechToText(settings);
-        CallSessions sessions = new CallSessions(settings, chatModel(), textToSpeech(), speech);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        CallSessions sessions = new CallSessions(settings, chatModel(settings, http), textToSpeech(settings, http), speech);
         CallSessionReaper reaper = new CallSessionReaper(sessions, settings.mediaTimeout());
         List<HttpService> services = new ArrayList<>(httpServices());
         services.add(new HealthHttpService(config.role().id()));
@@ -81,15 +90,25 @@ public final class CallsRole implements AutoCloseable {
         }
         LOG.info("calls role listening on port " + server.port() + ", media streams at "
                 + TwilioMediaStreamListener.PATH + ", media timeout " + settings.mediaTimeout().toMillis() + " ms");
-        return new CallsRole(server, sessions, reaper, speech);
+        return new CallsRole(server, sessions, reaper, speech, http);
     }
 
-    private static ChatModel chatModel() {
-        return new EmbeddedChatModel();
+    private static ChatModel chatModel(CallsSettings settings, HttpClient http) {
+        if (settings.ai().isEmpty()) {
+            LOG.info("AI: the embedded agent (AI_BASE_URL unset)");
+            return new EmbeddedChatModel();
+        }
+        LOG.info("AI: " + settings.ai().get().model() + " at " + settings.ai().get().baseUrl() + ", streamed");
+        return new HttpChatModel(settings.ai().get(), http);
     }
 
-    private static TextToSpeech textToSpeech() {
-        return new EmbeddedTextToSpeech();
+    private static TextToSpeech textToSpeech(CallsSettings settings, HttpClient http) {
+        if (settings.tts().isEmpty()) {
+            LOG.info("text-to-speech: the embedded synthesizer (TTS_BASE_URL unset)");
+            return new EmbeddedTextToSpeech();
+        }
+        LOG.info("text-to-speech: " + settings.tts().get());
+        return new HttpTextToSpeech(settings.tts().get(), http);
     }
 
     private static SpeechToText speechToText(CallsSettings settings) {
@@ -147,6 +166,7 @@ public final class CallsRole implements AutoCloseable {
         server.close();
         sessions.endAll("calls role stopping");
         reaper.close();
+        http.close();
         if (speech instanceof AutoCloseable c) {
             try {
                 c.close();

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.adapters.media.twilio.MuLaw;
 import dev.switchboard.roles.common.RoleConfig;
+import dev.switchboard.testsupport.FakeSpeechSynthServer;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,6 +60,34 @@ class VoiceCallTest {
                 twilio.stop();
                 assertEquals(1000, twilio.awaitClose(Duration.ofSeconds(10)));
                 assertTrue(frames > 0);
+            }
+        }
+    }
+
+    /** The same call with the real adapters: the AI streamed over SSE, speech from /audio/speech. */
+    @Test
+    void answerComesFromTheStreamedAiAndIsSpokenThroughTheSpeechService() throws Exception {
+        try (FakeSpeechService speech = new FakeSpeechService("Do you sell phones?", 4000);
+             dev.switchboard.testsupport.FakeChatServer ai = dev.switchboard.testsupport.FakeChatServer.start("ai-key", "m1",
+                     messages -> "Yes, we do. Which model would you like? We have three in stock.");
+             FakeSpeechSynthServer synth = new FakeSpeechSynthServer("tts-key");
+             HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = TwilioMediaClient.env("GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
+                    "AI_BASE_URL", ai.baseUrl(), "AI_API_KEY", "ai-key", "AI_MODEL", "m1",
+                    "TTS_BASE_URL", synth.baseUrl(), "TTS_API_KEY", "tts-key");
+            try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+                 TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
+                twilio.connectedAndStart("CA-real", "biz-1");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline && synth.inputs.size() < 4) {
+                    twilio.silence(1);
+                    Thread.sleep(20);
+                }
+                // The greeting, then the answer one sentence per request, in order.
+                assertEquals(List.of("Yes, we do.", "Which model would you like?", "We have three in stock."),
+                        synth.inputs.subList(1, 4));
+                twilio.stop();
+                assertEquals(1000, twilio.awaitClose(Duration.ofSeconds(10)));
             }
         }
     }
