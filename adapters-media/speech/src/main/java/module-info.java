@@ -17,6 +17,8 @@
 @SuppressWarnings("requires-transitive-automatic")
 module switchboard.adapters.media.speech {
     requires transitive com.google.cloud.speech;
+    requires transitive switchboard.ports;
+    requires java.logging;
 
     exports dev.switchboard.adapters.media.speech;
 }

@@ -32,6 +32,10 @@ module switchboard.adapters.media.twilio {
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.fasterxml.jackson.dataformat.xml;
     requires com.ctc.wstx;
+    requires transitive io.helidon.webserver.websocket;
+    requires transitive io.helidon.websocket;
+    requires java.logging;
+    requires java.net.http;
 
     exports dev.switchboard.adapters.media.twilio;
 }

@@ -4,11 +4,15 @@
  */
 module switchboard.roles.calls {
     requires switchboard.roles.common;
+    requires switchboard.roles.runtime;
     requires switchboard.domain;
     requires switchboard.adapters.redis;
     requires switchboard.adapters.http;
     requires switchboard.adapters.media.twilio;
     requires switchboard.adapters.media.speech;
+
+    requires io.helidon.webserver;
+    requires java.net.http;
 
     exports dev.switchboard.roles.calls;
 }

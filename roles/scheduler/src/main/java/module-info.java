@@ -5,6 +5,7 @@
  */
 module switchboard.roles.scheduler {
     requires switchboard.roles.common;
+    requires switchboard.roles.runtime;
     requires switchboard.domain;
     requires switchboard.adapters.redis;
 

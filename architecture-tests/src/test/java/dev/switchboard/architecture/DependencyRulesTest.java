@@ -135,6 +135,14 @@ class DependencyRulesTest {
         }
 
         @Test
+        void apiRoleUsingTheThreadHelperOfTheThreadOwningRolesIsReported() {
+            assertViolated(rule, scenario("apiusesruntime"),
+                    "roles-api depends on roles-runtime",
+                    "dev.switchboard.roles.api.fixture.apiusesruntime.PushRoute.push(java.lang.Runnable)> calls method"
+                            + " <dev.switchboard.roles.runtime.fixture.apiusesruntime.RoleThreads.startVirtual(");
+        }
+
+        @Test
         void rolesSharingCommonAndComposedByAllPass() {
             assertSatisfied(rule, scenario("cleanroles"));
         }

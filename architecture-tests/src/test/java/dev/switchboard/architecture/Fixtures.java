@@ -19,7 +19,7 @@ final class Fixtures {
     private static final List<String> RINGS = List.of(
             "ports", "domain",
             "adapters.redis", "adapters.postgres", "adapters.http", "adapters.media.twilio", "adapters.media.speech",
-            "roles.common", "roles.api", "roles.worker", "roles.scheduler", "roles.calls", "roles.all");
+            "roles.common", "roles.runtime", "roles.api", "roles.worker", "roles.scheduler", "roles.calls", "roles.all");
 
     private Fixtures() {
     }

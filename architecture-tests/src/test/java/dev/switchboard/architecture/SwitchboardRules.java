@@ -2,6 +2,7 @@ package dev.switchboard.architecture;
 
 import static com.tngtech.archunit.base.DescribedPredicate.alwaysTrue;
 import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
 import static com.tngtech.archunit.lang.conditions.ArchConditions.accessTargetWhere;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.no;
@@ -40,6 +41,7 @@ public final class SwitchboardRules {
     static final String ROLE_WORKER = "dev.switchboard.roles.worker..";
     static final String ROLE_SCHEDULER = "dev.switchboard.roles.scheduler..";
     static final String ROLE_CALLS = "dev.switchboard.roles.calls..";
+    static final String ROLE_RUNTIME = "dev.switchboard.roles.runtime..";
     static final String ROLE_ALL = "dev.switchboard.roles.all..";
 
     private static final ArchCondition<JavaClass> start_or_create_a_thread =
@@ -77,8 +79,10 @@ public final class SwitchboardRules {
                     .should().notDependOnEachOther()
                     .ignoreDependency(resideInAPackage(ROLE_ALL), alwaysTrue())
                     .ignoreDependency(alwaysTrue(), resideInAPackage(ROLE_COMMON))
+                    .ignoreDependency(resideInAnyPackage(ROLE_WORKER, ROLE_SCHEDULER, ROLE_CALLS), resideInAPackage(ROLE_RUNTIME))
                     .because("each role is its own composition root and its own image; only roles.all"
-                            + " (development) composes the others, and what they share lives in roles.common");
+                            + " (development) composes the others, what they share lives in roles.common, and the"
+                            + " thread helper (roles.runtime) is shared only by the roles that own threads, never the api");
 
     public static final ArchRule nothing_reachable_from_the_api_role_starts_a_thread =
             no(classesReachableFrom("classes reachable from the api role (" + ROLE_API + ")", ROLE_API))
@@ -88,10 +92,11 @@ public final class SwitchboardRules {
 
     public static final ArchRule threads_are_created_only_in_worker_scheduler_calls_roles_and_adapters_media =
             noClasses().that().resideInAPackage(BASE_PACKAGE + "..")
-                    .and().resideOutsideOfPackages(ROLE_WORKER, ROLE_SCHEDULER, ROLE_CALLS, ADAPTERS_MEDIA)
+                    .and().resideOutsideOfPackages(ROLE_WORKER, ROLE_SCHEDULER, ROLE_CALLS, ROLE_RUNTIME, ADAPTERS_MEDIA)
                     .should(start_or_create_a_thread)
-                    .because("threads belong to the roles that own long-lived work (worker, scheduler, calls)"
-                            + " and to live audio in adapters-media; everything else enqueues a job instead");
+                    .because("threads belong to the roles that own long-lived work (worker, scheduler, calls, and"
+                            + " roles.runtime, the one helper they share) and to live audio in adapters-media;"
+                            + " everything else enqueues a job instead");
 
     /** What builds a job request: {@code JobRequest.of} or its constructor. */
     private static final DescribedPredicate<JavaAccess<?>> BUILDS_A_JOB_REQUEST =

@@ -94,6 +94,13 @@ class ThreadRulesTest {
         }
 
         @Test
+        void apiRoleBorrowingTheSharedThreadHelperIsReported() {
+            assertViolated(rule, scenario("apiusesruntime"),
+                    "dev.switchboard.roles.runtime.fixture.apiusesruntime.RoleThreads.startVirtual(java.lang.String, java.lang.Runnable)>"
+                            + " calls method <java.lang.Thread.ofVirtual()>");
+        }
+
+        @Test
         void apiRoleThatOnlyReadsAndComposesCompletedFuturesPasses() {
             assertSatisfied(rule, scenario("cleanapi"));
         }
@@ -159,7 +166,7 @@ class ThreadRulesTest {
         private final ArchRule rule = threads_are_created_only_in_worker_scheduler_calls_roles_and_adapters_media;
 
         @Test
-        void threadsInWorkerSchedulerCallsAndAdaptersMediaAreAllowed() {
+        void threadsInWorkerSchedulerCallsTheirSharedHelperAndAdaptersMediaAreAllowed() {
             assertSatisfied(rule, scenario("allowedplaces"));
         }
 

@@ -139,6 +139,10 @@ public final class FakeChatServer implements AutoCloseable {
                 }
             }
             String content = answer.apply(body.get("messages"));
+            if (body.path("stream").asBoolean(false)) {
+                stream(exchange, content);
+                return;
+            }
             ObjectNode response = JSON.createObjectNode().put("id", "chatcmpl-" + requests.size())
                     .put("object", "chat.completion").put("created", System.currentTimeMillis() / 1000)
                     .put("model", model);
@@ -148,6 +152,48 @@ public final class FakeChatServer implements AutoCloseable {
             response.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 10).put("total_tokens", 20);
             respond(exchange, 200, response);
         }
+    }
+
+    /**
+     * {@code stream: true}: the answer as server-sent events the way OpenAI sends them: a first
+     * chunk with the role, the content a few characters per chunk (each flushed), a keep-alive
+     * comment, a chunk with {@code finish_reason}, a usage chunk with no choices, {@code [DONE]}.
+     */
+    private void stream(HttpExchange exchange, String content) throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.sendResponseHeaders(200, 0);
+        try (OutputStream out = exchange.getResponseBody()) {
+            String id = "chatcmpl-" + requests.size();
+            ObjectNode first = chunk(id);
+            first.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
+                    .putObject("delta").put("role", "assistant").put("content", "");
+            event(out, first.toString());
+            out.write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8));
+            for (int i = 0; i < content.length(); i += 5) {
+                ObjectNode c = chunk(id);
+                c.putArray("choices").addObject().put("index", 0).putNull("finish_reason")
+                        .putObject("delta").put("content", content.substring(i, Math.min(content.length(), i + 5)));
+                event(out, c.toString());
+            }
+            ObjectNode last = chunk(id);
+            last.putArray("choices").addObject().put("index", 0).put("finish_reason", "stop").putObject("delta");
+            event(out, last.toString());
+            ObjectNode usage = chunk(id);
+            usage.putArray("choices");
+            usage.putObject("usage").put("prompt_tokens", 10).put("completion_tokens", 10).put("total_tokens", 20);
+            event(out, usage.toString());
+            event(out, "[DONE]");
+        }
+    }
+
+    private ObjectNode chunk(String id) {
+        return JSON.createObjectNode().put("id", id).put("object", "chat.completion.chunk")
+                .put("created", System.currentTimeMillis() / 1000).put("model", model);
+    }
+
+    private static void event(OutputStream out, String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     private static String invalid(JsonNode body) {
@@ -162,9 +208,6 @@ public final class FakeChatServer implements AutoCloseable {
             if (!m.path("role").isTextual() || !ROLES.contains(m.get("role").asText()) || !m.path("content").isTextual()) {
                 return "invalid_message";
             }
-        }
-        if (body.path("stream").asBoolean(false)) {
-            return "stream_not_supported_by_this_fake";
         }
         return null;
     }

@@ -96,7 +96,77 @@ public final class HttpChatModel implements ChatModel {
         throw failure(response);
     }
 
+    /**
+     * {@code "stream": true}: reads the server-sent events as they arrive (docs/ai.md, Streaming)
+     * and hands each {@code choices[0].delta.content} to {@code text}. The timeout bounds the wait
+     * for the response's headers, so it acts as a first-token timeout; {@code :} comments, unknown
+     * {@code event:} lines and chunks without choices (the usage chunk) are skipped; {@code [DONE]}
+     * ends the answer; an {@code error} payload after the 200 is a failure that is never retryable
+     * (part of the answer may already have been used).
+     */
+    @Override
+    public void stream(ChatRequest request, java.util.function.Consumer<String> text) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body(request, true)));
+        settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
+        HttpResponse<java.util.stream.Stream<String>> response;
+        try {
+            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofLines());
+        } catch (HttpTimeoutException e) {
+            throw new ChatModelException("no answer within " + settings.timeout().toMillis() + " ms", true, Optional.empty());
+        } catch (IOException e) {
+            throw new ChatModelException("cannot reach " + endpoint.getHost() + ": " + e.getClass().getSimpleName(),
+                    true, Optional.empty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatModelException("interrupted", true, Optional.empty());
+        }
+        try (java.util.stream.Stream<String> lines = response.body()) {
+            if (response.statusCode() != 200) {
+                String body = String.join("\n", (Iterable<String>) lines::iterator);
+                throw failure(response.statusCode(), body, response.headers());
+            }
+            for (java.util.Iterator<String> it = lines.iterator(); it.hasNext(); ) {
+                String line = it.next();
+                if (!line.startsWith("data:")) {
+                    continue;                      // blank separators, ": keep-alive", "event: ..."
+                }
+                String data = line.substring(5).strip();
+                if (data.startsWith("[DONE]")) {
+                    return;
+                }
+                JsonNode chunk;
+                try {
+                    chunk = JSON.readTree(data);
+                } catch (IOException e) {
+                    throw new ChatModelException("the AI streamed an event that is not JSON", false, Optional.empty());
+                }
+                if (chunk.has("error")) {
+                    throw new ChatModelException("the AI failed mid-answer: " + chunk.path("error").path("message").asText(""),
+                            false, Optional.empty());
+                }
+                JsonNode choices = chunk.path("choices");
+                if (choices.isArray() && !choices.isEmpty()) {
+                    JsonNode content = choices.get(0).path("delta").path("content");
+                    if (content.isTextual() && !content.asText().isEmpty()) {
+                        text.accept(content.asText());
+                    }
+                }
+            }
+        } catch (java.io.UncheckedIOException e) {
+            throw new ChatModelException("the AI's stream broke off: " + e.getCause().getClass().getSimpleName(),
+                    false, Optional.empty());
+        }
+    }
+
     private String body(ChatRequest request) {
+        return body(request, false);
+    }
+
+    private String body(ChatRequest request, boolean stream) {
         ObjectNode body = JSON.createObjectNode();
         body.put("model", settings.model());
         ArrayNode messages = body.putArray("messages");
@@ -106,7 +176,7 @@ public final class HttpChatModel implements ChatModel {
         }
         body.put(settings.maxTokensField(), settings.maxTokens());
         body.put("temperature", 0.4);
-        body.put("stream", false);
+        body.put("stream", stream);
         return body.toString();
     }
 
@@ -129,18 +199,21 @@ public final class HttpChatModel implements ChatModel {
     }
 
     static ChatModelException failure(HttpResponse<String> response) {
-        int status = response.statusCode();
-        String code = errorCode(response.body());
+        return failure(response.statusCode(), response.body(), response.headers());
+    }
+
+    static ChatModelException failure(int status, String body, java.net.http.HttpHeaders headers) {
+        String code = errorCode(body);
         boolean retryable = switch (status) {
             case 408, 409 -> true;
             case 429 -> !"insufficient_quota".equals(code);
             default -> status >= 500;
         };
-        Optional<String> override = response.headers().firstValue("x-should-retry");
+        Optional<String> override = headers.firstValue("x-should-retry");
         if (override.isPresent()) {
             retryable = "true".equalsIgnoreCase(override.get());
         }
-        Optional<Duration> after = retryAfter(response);
+        Optional<Duration> after = retryAfter(headers);
         if (after.isPresent() && after.get().compareTo(MAX_RETRY_AFTER) > 0) {
             retryable = false;
         }
@@ -159,8 +232,12 @@ public final class HttpChatModel implements ChatModel {
     }
 
     static Optional<Duration> retryAfter(HttpResponse<?> response) {
-        Optional<Duration> ms = response.headers().firstValue("retry-after-ms").flatMap(v -> parse(v, true));
-        return ms.isPresent() ? ms : response.headers().firstValue("retry-after").flatMap(v -> parse(v, false));
+        return retryAfter(response.headers());
+    }
+
+    static Optional<Duration> retryAfter(java.net.http.HttpHeaders headers) {
+        Optional<Duration> ms = headers.firstValue("retry-after-ms").flatMap(v -> parse(v, true));
+        return ms.isPresent() ? ms : headers.firstValue("retry-after").flatMap(v -> parse(v, false));
     }
 
     private static Optional<Duration> parse(String value, boolean millis) {

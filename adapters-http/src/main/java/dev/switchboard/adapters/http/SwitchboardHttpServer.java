@@ -64,6 +64,16 @@ public final class SwitchboardHttpServer implements AutoCloseable {
      */
     public static SwitchboardHttpServer start(int port, List<HttpService> services, Optional<SwitchboardMetrics> metrics,
                                               ServerLimits limits) {
+        return start(port, services, metrics, limits, List.of());
+    }
+
+    /**
+     * As {@link #start(int, List, Optional, ServerLimits)}, plus other routings on the same port,
+     * e.g. the calls role's WebSocket routing ({@code WsRouting}).
+     */
+    public static SwitchboardHttpServer start(int port, List<HttpService> services, Optional<SwitchboardMetrics> metrics,
+                                              ServerLimits limits,
+                                              List<io.helidon.common.Builder<?, ? extends io.helidon.webserver.Routing>> otherRoutings) {
         RefusalLog refusals = new RefusalLog(LOG, Duration.ofMinutes(1));
         HttpRouting.Builder routing = HttpRouting.builder();
         routing.addFilter((chain, req, res) -> {
@@ -115,6 +125,7 @@ public final class SwitchboardHttpServer implements AutoCloseable {
                 .port(port)
                 .host("0.0.0.0")
                 .routing(routing)
+                .addRoutings(otherRoutings)
                 .maxTcpConnections(limits.maxConnections())
                 .maxConcurrentRequests(limits.maxConcurrentRequests())
                 .idleConnectionTimeout(limits.idleTimeout())

@@ -60,6 +60,23 @@ class HttpChatModelTest {
     }
 
     @Test
+    void streamsTheAnswerInPiecesThatAddUpToTheWholeAnswer() {
+        java.util.List<String> pieces = new java.util.ArrayList<>();
+        model(KEY, "test-model", Duration.ofSeconds(5)).stream(request(), pieces::add);
+        assertTrue(pieces.size() > 1, "pieces: " + pieces);
+        assertEquals(model(KEY, "test-model", Duration.ofSeconds(5)).complete(request()), String.join("", pieces));
+    }
+
+    @Test
+    void aStreamRefusedBeforeItStartsIsClassifiedLikeAnAnswer() {
+        fake.failNext(new FakeChatServer.Failure(429, "rate_limit_exceeded", Map.of("retry-after-ms", "1500")));
+        ChatModelException limited = assertThrows(ChatModelException.class,
+                () -> model(KEY, "test-model", Duration.ofSeconds(5)).stream(request(), piece -> { }));
+        assertTrue(limited.retryable());
+        assertEquals(Optional.of(Duration.ofMillis(1500)), limited.retryAfter());
+    }
+
+    @Test
     void rateLimitsAndServerErrorsAreRetryableWithTheServersDelay() {
         fake.failNext(new FakeChatServer.Failure(429, "rate_limit_exceeded", Map.of("retry-after-ms", "1500")));
         ChatModelException limited = assertThrows(ChatModelException.class,

@@ -20,12 +20,14 @@ import java.util.regex.Pattern;
  *                       {@code https://api.example.com} (no trailing slash); the URL signatures are
  *                       checked against. Unset: every Twilio webhook is refused.
  * @param callsPublicUrl {@code CALLS_PUBLIC_URL}: the calls role's public WebSocket base, e.g.
- *                       {@code wss://calls.example.com}; default {@code PUBLIC_BASE_URL} with scheme
- *                       {@code wss}
+ *                       {@code wss://calls.example.com}; required once Twilio is configured
+ *                       ({@code TWILIO_AUTH_TOKEN} and {@code PUBLIC_BASE_URL}), no default
  * @param numbers        {@code TWILIO_NUMBERS=<e164>:<business_id>,...}: which business each of our
  *                       numbers belongs to; empty means every call is rejected
  */
 public record TwilioSettings(Optional<URI> publicBaseUrl, Optional<URI> callsPublicUrl, Map<String, String> numbers) {
+    /** Where the calls role serves Twilio Media Streams (TwilioMediaStreamListener.PATH). */
+    static final String MEDIA_PATH = "/ws/twilio/media";
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final Pattern BUSINESS_ID = Pattern.compile("[^\\s,:]{1,128}");
 
@@ -39,9 +41,15 @@ public record TwilioSettings(Optional<URI> publicBaseUrl, Optional<URI> callsPub
                 "an absolute http(s) URL like https://api.example.com", problems);
         Optional<URI> calls = url(env, "CALLS_PUBLIC_URL", List.of("wss"),
                 "an absolute wss:// URL like wss://calls.example.com", problems);
-        if (calls.isEmpty() && publicBase.isPresent() && !present(env, "CALLS_PUBLIC_URL")) {
-            calls = Optional.of(withScheme(publicBase.get(), "wss"));
+        // No default: PUBLIC_BASE_URL is the api's host, which serves no media stream, so defaulting
+        // to it sent every caller to a socket that ends the call at once.
+        if (present(env, "TWILIO_AUTH_TOKEN") && publicBase.isPresent() && !present(env, "CALLS_PUBLIC_URL")) {
+            problems.add("CALLS_PUBLIC_URL is required when Twilio is configured (TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL):"
+                    + " the calls role's public base, e.g. wss://calls.example.com; Twilio streams every call to"
+                    + " <CALLS_PUBLIC_URL>" + MEDIA_PATH + ", which only the calls role serves");
         }
+        calls.filter(u -> u.getPath().endsWith(MEDIA_PATH)).ifPresent(u -> problems.add(
+                "CALLS_PUBLIC_URL is the calls role's base, without " + MEDIA_PATH + " (it is appended), was '" + u + "'"));
         Map<String, String> numbers = numbers(env.get("TWILIO_NUMBERS"), problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
@@ -102,10 +110,5 @@ public record TwilioSettings(Optional<URI> publicBaseUrl, Optional<URI> callsPub
     private static URI withoutTrailingSlash(URI uri) {
         String text = uri.toString();
         return text.endsWith("/") ? URI.create(text.substring(0, text.length() - 1)) : uri;
-    }
-
-    /** The same host, port and path under another scheme. */
-    private static URI withScheme(URI uri, String scheme) {
-        return URI.create(scheme + uri.toString().substring(uri.getScheme().length()));
     }
 }

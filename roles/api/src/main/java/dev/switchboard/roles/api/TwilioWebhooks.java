@@ -40,7 +40,12 @@ final class TwilioWebhooks {
         if (twilio.numbers().isEmpty()) {
             LOG.warning("TWILIO_NUMBERS is not set: every Twilio call is rejected");
         }
-        TwilioCallInstructions instructions = new TwilioCallInstructions(twilio.callsPublicUrl().orElseThrow().toString());
+        if (twilio.callsPublicUrl().isEmpty()) {
+            // Refuse to start rather than answer every call with a stream URL nothing serves.
+            throw new dev.switchboard.roles.common.ConfigException("CALLS_PUBLIC_URL is required when Twilio is configured"
+                    + " (TWILIO_AUTH_TOKEN and PUBLIC_BASE_URL): the calls role's public base, e.g. wss://calls.example.com");
+        }
+        TwilioCallInstructions instructions = new TwilioCallInstructions(twilio.callsPublicUrl().get().toString());
         LOG.info("Twilio webhooks at " + twilio.publicBaseUrl().get() + "/webhook/twilio/{voice,status,recording};"
                 + " calls stream to " + instructions.streamUrl() + "; " + twilio.numbers().size() + " number(s)");
         return new TwilioWebhookHttpService(receiveCallEvent(queue, twilio), instructions,

@@ -29,10 +29,22 @@ class TwilioSettingsTest {
     }
 
     @Test
-    void callsUrlDefaultsToThePublicUrlWithSchemeWss() {
+    void callsUrlHasNoDefaultOnTheApisHost() {
         TwilioSettings settings = TwilioSettings.fromEnvironment(Map.of("PUBLIC_BASE_URL", "https://api.example.com:8443/sb/"));
         assertEquals(Optional.of(URI.create("https://api.example.com:8443/sb")), settings.publicBaseUrl());
-        assertEquals(Optional.of(URI.create("wss://api.example.com:8443/sb")), settings.callsPublicUrl());
+        assertEquals(Optional.empty(), settings.callsPublicUrl());
+    }
+
+    @Test
+    void twilioConfiguredWithoutACallsUrlRefusesToStart() {
+        assertProblem(Map.of("TWILIO_AUTH_TOKEN", "x".repeat(32), "PUBLIC_BASE_URL", "https://api.example.com"),
+                "CALLS_PUBLIC_URL is required when Twilio is configured", "/ws/twilio/media");
+    }
+
+    @Test
+    void callsUrlNamingTheMediaPathItselfIsRefused() {
+        assertProblem(Map.of("CALLS_PUBLIC_URL", "wss://calls.example.com/ws/twilio/media"),
+                "without /ws/twilio/media");
     }
 
     @Test

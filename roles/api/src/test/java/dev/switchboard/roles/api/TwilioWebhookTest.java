@@ -1,5 +1,9 @@
 package dev.switchboard.roles.api;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.switchboard.roles.common.ConfigException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.roles.common.RoleConfig;
@@ -353,6 +357,14 @@ class TwilioWebhookTest {
             assertRefused(postSigned(unconfigured, "/webhook/twilio/voice", voiceParams(BIZ_1_NUMBER)), 403,
                     "not configured");
         }
+    }
+
+    @Test
+    void apiWithTwilioConfiguredAndNoCallsUrlRefusesToStart() {
+        RoleConfig config = ApiFixture.config(redis.url(), Map.of("TWILIO_AUTH_TOKEN", TOKEN));
+        ConfigException e = assertThrows(ConfigException.class, () -> ApiRole.start(config,
+                Map.of("PUBLIC_BASE_URL", "https://api.example.com", "TWILIO_NUMBERS", BIZ_1_NUMBER + ":biz-1"), List.of()));
+        assertTrue(e.getMessage().contains("CALLS_PUBLIC_URL is required"), e.getMessage());
     }
 
     // ---- status

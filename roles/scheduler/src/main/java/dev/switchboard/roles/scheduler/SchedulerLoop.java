@@ -2,6 +2,7 @@ package dev.switchboard.roles.scheduler;
 
 import dev.switchboard.domain.PeriodicScheduler;
 import dev.switchboard.ports.out.JobStoreUnavailableException;
+import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;

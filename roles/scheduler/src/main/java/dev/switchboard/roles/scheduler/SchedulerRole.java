@@ -10,6 +10,7 @@ import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
+import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.time.Clock;
 import java.util.List;

@@ -4,6 +4,7 @@ import dev.switchboard.ports.in.JobHandlers;
 import dev.switchboard.ports.out.JobClaims;
 import dev.switchboard.ports.out.JobMaintenance;
 import dev.switchboard.ports.out.WorkerRegistry;
+import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -23,6 +23,7 @@ import dev.switchboard.roles.common.NotificationSettings;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
+import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.net.http.HttpClient;
 import java.time.Clock;

@@ -1,0 +1,226 @@
+package dev.switchboard.adapters.media.twilio;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.switchboard.ports.in.ConnectMediaStreamUseCase;
+import dev.switchboard.ports.in.MediaStreamSession;
+import dev.switchboard.ports.in.MediaStreamStart;
+import dev.switchboard.ports.out.MediaStreamOutput;
+import io.helidon.common.buffers.BufferData;
+import io.helidon.webserver.websocket.WsRouting;
+import io.helidon.websocket.WsCloseCodes;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One Twilio Media Streams WebSocket ({@code <Connect><Stream>}, bidirectional;
+ * shared/specs/twilio-media-streams.md): parses Twilio's JSON text frames into a
+ * {@link MediaStreamSession} and writes our {@code media}, {@code mark} and {@code clear} back,
+ * each with the stream's {@code streamSid}, one writer at a time.
+ *
+ * <p>What Twilio never sends ends the stream, logged: a binary frame, a frame over
+ * {@link #MAX_FRAME_CHARS}, text that is not a JSON object, an unknown {@code event}, a
+ * {@code media} payload that is not base64. Ordering rules (media before start) are the session's.
+ * Helidon calls a listener from its connection's thread, one frame at a time.
+ */
+public final class TwilioMediaStreamListener implements WsListener {
+    /** The path Twilio connects to; the api's TwiML names it under {@code CALLS_PUBLIC_URL}. */
+    public static final String PATH = "/ws/twilio/media";
+    /** A 20 ms frame is about 400 characters; 1 s of audio in one message about 11 000. */
+    public static final int MAX_FRAME_CHARS = 64 * 1024;
+
+    private static final Logger LOG = Logger.getLogger(TwilioMediaStreamListener.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ConnectMediaStreamUseCase streams;
+    private final StringBuilder partial = new StringBuilder();
+    private Output output;
+    private MediaStreamSession session;
+
+    public TwilioMediaStreamListener(ConnectMediaStreamUseCase streams) {
+        this.streams = streams;
+    }
+
+    /** The WebSocket routing of {@link #PATH}: one listener per connection. */
+    public static WsRouting.Builder routing(ConnectMediaStreamUseCase streams) {
+        return WsRouting.builder().endpoint(PATH, () -> new TwilioMediaStreamListener(streams));
+    }
+
+    @Override
+    public void onOpen(WsSession ws) {
+        output = new Output(ws);
+        session = streams.connect(output);
+    }
+
+    @Override
+    public void onMessage(WsSession ws, String text, boolean last) {
+        if (partial.length() + text.length() > MAX_FRAME_CHARS) {
+            refuse("frame over " + MAX_FRAME_CHARS + " characters");
+            return;
+        }
+        partial.append(text);
+        if (!last) {
+            return;
+        }
+        String frame = partial.toString();
+        partial.setLength(0);
+        try {
+            dispatch(JSON.readTree(frame));
+        } catch (JsonProcessingException e) {
+            refuse("malformed JSON frame: " + e.getOriginalMessage());
+        } catch (IllegalArgumentException e) {
+            refuse(e.getMessage());
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        refuse("binary frame (Twilio sends JSON text frames only)");
+    }
+
+    @Override
+    public void onClose(WsSession ws, int status, String reason) {
+        output.closed();
+        session.ended("socket closed (" + status + (reason == null || reason.isEmpty() ? "" : " " + reason) + ")");
+    }
+
+    @Override
+    public void onError(WsSession ws, Throwable t) {
+        output.closed();
+        session.ended("socket failed: " + t);
+    }
+
+    private void dispatch(JsonNode frame) {
+        if (!frame.isObject()) {
+            throw new IllegalArgumentException("frame is not a JSON object");
+        }
+        String event = frame.path("event").asText("");
+        switch (event) {
+            case "connected" -> { }
+            case "start" -> {
+                JsonNode start = frame.path("start");
+                String streamSid = text(start, "streamSid", text(frame, "streamSid", null));
+                String callSid = text(start, "callSid", null);
+                if (streamSid == null || callSid == null) {
+                    throw new IllegalArgumentException("start without streamSid or callSid");
+                }
+                Map<String, String> params = new HashMap<>();
+                for (Iterator<Map.Entry<String, JsonNode>> it = start.path("customParameters").fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    params.put(e.getKey(), e.getValue().asText());
+                }
+                output.streamSid = streamSid;
+                session.started(new MediaStreamStart(streamSid, callSid, params));
+            }
+            case "media" -> {
+                JsonNode media = frame.path("media");
+                if (!"inbound".equals(media.path("track").asText("inbound"))) {
+                    return;
+                }
+                session.media(Base64.getDecoder().decode(media.path("payload").asText("")));
+            }
+            case "mark" -> session.mark(frame.path("mark").path("name").asText(""));
+            case "dtmf" -> session.dtmf(frame.path("dtmf").path("digit").asText(""));
+            case "stop" -> session.stopped();
+            default -> throw new IllegalArgumentException("unknown event '" + truncated(event) + "'");
+        }
+    }
+
+    private void refuse(String why) {
+        LOG.warning("media stream " + (output.streamSid == null ? "(not started)" : output.streamSid) + ": " + why
+                + "; ending it");
+        session.ended(why);
+        output.close(why);
+    }
+
+    private static String text(JsonNode node, String field, String fallback) {
+        JsonNode v = node.get(field);
+        return v == null || !v.isTextual() || v.asText().isEmpty() ? fallback : v.asText();
+    }
+
+    private static String truncated(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+    }
+
+    /** Our side of the socket: one writer at a time, nothing after close. */
+    private static final class Output implements MediaStreamOutput {
+        private final WsSession ws;
+        private volatile String streamSid;
+        private volatile boolean open = true;
+
+        Output(WsSession ws) {
+            this.ws = ws;
+        }
+
+        @Override
+        public void media(byte[] mulaw) {
+            ObjectNode m = message("media");
+            m.putObject("media").put("payload", Base64.getEncoder().encodeToString(mulaw));
+            send(m);
+        }
+
+        @Override
+        public void mark(String name) {
+            ObjectNode m = message("mark");
+            m.putObject("mark").put("name", name);
+            send(m);
+        }
+
+        @Override
+        public void clear() {
+            send(message("clear"));
+        }
+
+        @Override
+        public synchronized void close(String reason) {
+            if (!open) {
+                return;
+            }
+            open = false;
+            try {
+                String r = reason.length() > 100 ? reason.substring(0, 100) : reason;
+                ws.close(WsCloseCodes.NORMAL_CLOSE, r);
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "closing a media stream socket", e);
+            }
+        }
+
+        @Override
+        public boolean isOpen() {
+            return open;
+        }
+
+        void closed() {
+            open = false;
+        }
+
+        private ObjectNode message(String event) {
+            ObjectNode m = JSON.createObjectNode();
+            m.put("event", event);
+            m.put("streamSid", streamSid);
+            return m;
+        }
+
+        private synchronized void send(ObjectNode message) {
+            if (!open || streamSid == null) {
+                return;
+            }
+            try {
+                ws.send(message.toString(), true);
+            } catch (RuntimeException e) {
+                // The peer went away mid-write: onClose/onError follows, or the reaper finds it.
+                open = false;
+                LOG.log(Level.FINE, "media stream send failed", e);
+            }
+        }
+    }
+}

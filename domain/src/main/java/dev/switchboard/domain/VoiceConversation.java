@@ -1,0 +1,110 @@
+package dev.switchboard.domain;
+
+import dev.switchboard.ports.out.ChatRequest;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The voice agent's side of one phone call, as pure logic: what it says first, what it asks the AI
+ * when the caller finishes a turn, and how an answer is cut into sentences so the first one can be
+ * spoken while the rest is still being written. Holds the call's turns; not thread-safe (one call,
+ * one agent loop).
+ */
+public final class VoiceConversation {
+    /** Turns sent to the AI: the last ones, enough for a phone conversation's context. */
+    static final int MAX_TURNS = 20;
+
+    private final String businessName;
+    private final Optional<String> agentPrompt;
+    private final List<ChatRequest.Turn> turns = new ArrayList<>();
+
+    public VoiceConversation(String businessName, Optional<String> agentPrompt) {
+        this.businessName = businessName;
+        this.agentPrompt = agentPrompt;
+    }
+
+    /** What the agent says when the call connects, before the caller speaks. */
+    public String greeting() {
+        String text = "Hello! This is " + businessName + ". How can I help you?";
+        turns.add(new ChatRequest.Turn(ChatRequest.Role.ASSISTANT, text));
+        return text;
+    }
+
+    /**
+     * The caller finished a turn: the request for the agent's answer, or empty when there is
+     * nothing to answer (a blank transcript).
+     */
+    public Optional<ChatRequest> callerSaid(String transcript) {
+        String text = transcript.strip();
+        if (text.isEmpty()) {
+            return Optional.empty();
+        }
+        turns.add(new ChatRequest.Turn(ChatRequest.Role.USER, text));
+        return Optional.of(new ChatRequest(systemPrompt(), turns.subList(Math.max(0, turns.size() - MAX_TURNS), turns.size()),
+                new ChatRequest.Context(businessName, agentPrompt, Optional.empty(), "call")));
+    }
+
+    /** What the agent actually said (up to a barge-in), so the next request sees it. */
+    public void agentSaid(String text) {
+        if (!text.isBlank()) {
+            turns.add(new ChatRequest.Turn(ChatRequest.Role.ASSISTANT, text.strip()));
+        }
+    }
+
+    public List<ChatRequest.Turn> turns() {
+        return List.copyOf(turns);
+    }
+
+    private String systemPrompt() {
+        StringBuilder system = new StringBuilder()
+                .append("You are the phone agent of ").append(businessName).append(". ")
+                .append("You are speaking on a phone call: answer in one to three short spoken sentences, in the caller's language, ")
+                .append("with no lists, markdown or emoji. Never invent prices, dates or promises; when unsure, offer a callback.");
+        agentPrompt.ifPresent(p -> system.append("\n\nAbout the business and how to answer:\n").append(p));
+        return system.toString();
+    }
+
+    /**
+     * Cuts streamed text into sentences as it arrives: {@link #add} returns the sentences the new
+     * text completes, {@link #flush} what remains at the end. A sentence ends at {@code .}, {@code !},
+     * {@code ?} or a newline followed by whitespace, so "3.5" and "e.g." inside a word stay whole.
+     */
+    public static final class Sentences {
+        private final StringBuilder pending = new StringBuilder();
+
+        public List<String> add(String delta) {
+            pending.append(delta);
+            List<String> done = new ArrayList<>();
+            int start = 0;
+            for (int i = 0; i < pending.length() - 1; i++) {
+                char c = pending.charAt(i);
+                boolean end = c == '.' || c == '!' || c == '?' || c == '\n';
+                if (end && Character.isWhitespace(pending.charAt(i + 1))) {
+                    String s = pending.substring(start, i + 1).strip();
+                    if (!s.isEmpty()) {
+                        done.add(s);
+                    }
+                    start = i + 1;
+                }
+            }
+            pending.delete(0, start);
+            return done;
+        }
+
+        public Optional<String> flush() {
+            String s = pending.toString().strip();
+            pending.setLength(0);
+            return s.isEmpty() ? Optional.empty() : Optional.of(s);
+        }
+
+        /** Every sentence of a whole text. */
+        public static List<String> of(String text) {
+            Sentences s = new Sentences();
+            List<String> all = new ArrayList<>(s.add(text));
+            s.flush().ifPresent(all::add);
+            return all;
+        }
+    }
+}

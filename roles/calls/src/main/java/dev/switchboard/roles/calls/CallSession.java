@@ -1,0 +1,373 @@
+package dev.switchboard.roles.calls;
+
+import dev.switchboard.adapters.media.twilio.MuLaw;
+import dev.switchboard.domain.CallStreamParameters;
+import dev.switchboard.domain.VoiceConversation;
+import dev.switchboard.ports.in.MediaStreamSession;
+import dev.switchboard.ports.in.MediaStreamStart;
+import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.ChatRequest;
+import dev.switchboard.ports.out.MediaStreamOutput;
+import dev.switchboard.ports.out.SpeechToText;
+import dev.switchboard.ports.out.TextToSpeech;
+import dev.switchboard.roles.runtime.RoleThreads;
+
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One live call. Duties:
+ * <ul>
+ *   <li>the protocol order: {@code start} first, once, for a business of ours; anything else ends
+ *       the call (media before start, a second start, an unknown business);</li>
+ *   <li>inbound audio to speech-to-text, from the socket's thread (the one sender of the stream);</li>
+ *   <li>the <b>TX loop</b> ({@code sb-call-<n>-tx}): paces outbound audio as 20 ms (160-byte) μ-law
+ *       frames, a few frames ahead of real time, and sends each utterance's mark after its audio;</li>
+ *   <li>the <b>agent loop</b> ({@code sb-call-<n>-agent}): greets, then answers each final
+ *       transcript through the AI and speech synthesis, sentence by sentence;</li>
+ *   <li><b>barge-in</b>: when the caller speaks over playback (loud inbound audio, or a transcript),
+ *       drops the queued audio, sends {@code clear} and cancels the rest of the agent's answer;</li>
+ *   <li>ending once ({@link #ended}): closes speech-to-text and the socket, interrupts and joins
+ *       both threads, leaves the registry.</li>
+ * </ul>
+ * Durable writes (call log, turns) are jobs, enqueued elsewhere: never the store from here.
+ */
+final class CallSession implements MediaStreamSession {
+    static final int FRAME = 160;
+    private static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    /** Frames sent ahead of real time, so Twilio's jitter buffer never runs dry. */
+    private static final int LEAD_FRAMES = 3;
+    /** Inbound level above which a frame counts as the caller speaking (μ-law decoded RMS). */
+    static final double SPEECH_RMS = 2000;
+    /** Consecutive loud frames (200 ms) that make a barge-in. */
+    static final int BARGE_IN_FRAMES = 10;
+    private static final Logger LOG = Logger.getLogger(CallSession.class.getName());
+    private static final String GREET = "\u0000greet";
+
+    enum State { AWAIT_START, STREAMING, ENDED }
+
+    private sealed interface Outbound permits Frame, Mark { }
+
+    private record Frame(byte[] mulaw, int generation) implements Outbound { }
+
+    private record Mark(String name) implements Outbound { }
+
+    private final long id;
+    private final MediaStreamOutput output;
+    private final CallsSettings settings;
+    private final ChatModel chat;
+    private final TextToSpeech tts;
+    private final SpeechToText stt;
+    private final Consumer<CallSession> onEnd;
+    private final AtomicReference<State> state = new AtomicReference<>(State.AWAIT_START);
+    private final LinkedBlockingDeque<Outbound> outbound = new LinkedBlockingDeque<>();
+    private final BlockingQueue<String> agentInbox = new LinkedBlockingQueue<>();
+    /** Bumped by every barge-in: audio of an older generation is never played. */
+    private final AtomicInteger generation = new AtomicInteger();
+    private final AtomicInteger pendingMarks = new AtomicInteger();
+    private volatile long lastMediaNanos = System.nanoTime();
+    private volatile String label = "call#";
+    private int loudFrames;
+    private int utterances;
+    private SpeechToText.Stream speech;
+    private Thread tx;
+    private Thread agent;
+
+    CallSession(long id, MediaStreamOutput output, CallsSettings settings, ChatModel chat, TextToSpeech tts,
+                SpeechToText stt, Consumer<CallSession> onEnd) {
+        this.id = id;
+        this.output = output;
+        this.settings = settings;
+        this.chat = chat;
+        this.tts = tts;
+        this.stt = stt;
+        this.onEnd = onEnd;
+        this.label = "call#" + id;
+    }
+
+    long id() {
+        return id;
+    }
+
+    long lastMediaNanos() {
+        return lastMediaNanos;
+    }
+
+    boolean socketOpen() {
+        return output.isOpen();
+    }
+
+    State state() {
+        return state.get();
+    }
+
+    @Override
+    public void started(MediaStreamStart start) {
+        if (state.get() != State.AWAIT_START) {
+            ended(state.get() == State.ENDED ? "start after end" : "a second start");
+            return;
+        }
+        String business = start.customParameters().getOrDefault(CallStreamParameters.BUSINESS_ID, "");
+        label = "call " + start.callSid() + " business=" + business;
+        if (!settings.businesses().contains(business)) {
+            ended("start for unknown business '" + business + "'");
+            return;
+        }
+        synchronized (this) {
+            if (!state.compareAndSet(State.AWAIT_START, State.STREAMING)) {
+                return;
+            }
+            lastMediaNanos = System.nanoTime();
+            speech = stt.open(settings.language(), new Transcripts());
+            VoiceConversation conversation = new VoiceConversation(business, Optional.empty());
+            tx = RoleThreads.startVirtual("sb-call-" + id + "-tx", this::transmit);
+            agent = RoleThreads.startVirtual("sb-call-" + id + "-agent", () -> converse(conversation));
+        }
+        LOG.info(label + ": stream " + start.streamSid() + " started");
+        agentInbox.offer(GREET);
+    }
+
+    @Override
+    public void media(byte[] mulaw) {
+        State s = state.get();
+        if (s == State.AWAIT_START) {
+            ended("media before start");
+            return;
+        }
+        if (s == State.ENDED) {
+            return;
+        }
+        lastMediaNanos = System.nanoTime();
+        speech.send(mulaw);
+        if (MuLaw.rms(mulaw) >= SPEECH_RMS) {
+            if (++loudFrames == BARGE_IN_FRAMES) {
+                bargeIn("caller speaking");
+            }
+        } else {
+            loudFrames = 0;
+        }
+    }
+
+    @Override
+    public void mark(String name) {
+        pendingMarks.updateAndGet(n -> Math.max(0, n - 1));
+    }
+
+    @Override
+    public void dtmf(String digit) {
+        LOG.fine(label + ": dtmf " + digit);
+    }
+
+    @Override
+    public void stopped() {
+        ended("stop");
+    }
+
+    @Override
+    public void ended(String reason) {
+        State before = state.getAndSet(State.ENDED);
+        if (before == State.ENDED) {
+            return;
+        }
+        Level level = reason.equals("stop") ? Level.INFO : Level.WARNING;
+        LOG.log(level, label + ": ended: " + reason);
+        Thread txThread;
+        Thread agentThread;
+        synchronized (this) {
+            txThread = tx;
+            agentThread = agent;
+        }
+        if (speech != null) {
+            try {
+                speech.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, label + ": closing speech-to-text", e);
+            }
+        }
+        output.close(reason);
+        join(agentThread);
+        join(txThread);
+        outbound.clear();
+        onEnd.accept(this);
+    }
+
+    private void join(Thread t) {
+        if (t == null || t == Thread.currentThread()) {
+            return;
+        }
+        t.interrupt();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether audio of ours is queued here or still playing at Twilio's end. */
+    boolean speaking() {
+        return !outbound.isEmpty() || pendingMarks.get() > 0;
+    }
+
+    private void bargeIn(String why) {
+        if (!speaking() || state.get() != State.STREAMING) {
+            return;
+        }
+        generation.incrementAndGet();
+        outbound.clear();
+        pendingMarks.set(0);
+        output.clear();
+        if (agent != null) {
+            agent.interrupt();
+        }
+        LOG.fine(label + ": barge-in (" + why + ")");
+    }
+
+    /** The TX loop: one frame every 20 ms while there is audio, a few frames ahead of real time. */
+    private void transmit() {
+        long next = 0;
+        try {
+            while (state.get() == State.STREAMING) {
+                Outbound item = outbound.poll(100, TimeUnit.MILLISECONDS);
+                if (item == null) {
+                    continue;
+                }
+                if (item instanceof Mark m) {
+                    output.mark(m.name());
+                    continue;
+                }
+                Frame f = (Frame) item;
+                if (f.generation() != generation.get()) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (next < now - LEAD_FRAMES * FRAME_NANOS) {
+                    next = now - LEAD_FRAMES * FRAME_NANOS;
+                }
+                long wait = next - now;
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+                output.media(f.mulaw());
+                next += FRAME_NANOS;
+            }
+        } catch (InterruptedException e) {
+            // ended
+        }
+    }
+
+    /** The agent loop: the greeting, then one answer per caller turn. */
+    private void converse(VoiceConversation conversation) {
+        while (state.get() == State.STREAMING) {
+            String item;
+            try {
+                item = agentInbox.take();
+            } catch (InterruptedException e) {
+                if (state.get() != State.STREAMING) {
+                    return;
+                }
+                continue;   // a barge-in interrupted the previous answer
+            }
+            Thread.interrupted();
+            int gen = generation.get();
+            try {
+                if (item == GREET) {
+                    speak(conversation.greeting(), gen);
+                    continue;
+                }
+                Optional<ChatRequest> request = conversation.callerSaid(item);
+                if (request.isEmpty()) {
+                    continue;
+                }
+                // Each sentence is spoken as soon as the AI has written it; a barge-in drops the rest.
+                StringBuilder said = new StringBuilder();
+                VoiceConversation.Sentences sentences = new VoiceConversation.Sentences();
+                Consumer<String> sayIt = sentence -> {
+                    if (gen != generation.get() || state.get() != State.STREAMING) {
+                        throw new Superseded();
+                    }
+                    speak(sentence, gen);
+                    said.append(sentence).append(' ');
+                };
+                try {
+                    chat.stream(request.get(), delta -> sentences.add(delta).forEach(sayIt));
+                    sentences.flush().ifPresent(sayIt);
+                } catch (Superseded e) {
+                    LOG.fine(label + ": answer cut short by the caller");
+                }
+                conversation.agentSaid(said.toString());
+            } catch (RuntimeException e) {
+                if (state.get() == State.STREAMING) {
+                    LOG.log(Level.WARNING, label + ": agent turn failed: " + e.getMessage(), e);
+                }
+            }
+        }
+    }
+
+    /** Stops an answer the caller talked over. */
+    private static final class Superseded extends RuntimeException {
+        Superseded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Synthesizes one sentence into 160-byte frames on the TX queue, then a mark after it. */
+    private void speak(String sentence, int gen) {
+        byte[] frame = new byte[FRAME];
+        int[] fill = {0};
+        tts.synthesize(sentence, chunk -> {
+            for (byte b : chunk) {
+                frame[fill[0]++] = b;
+                if (fill[0] == FRAME) {
+                    enqueue(frame.clone(), gen);
+                    fill[0] = 0;
+                }
+            }
+        });
+        if (fill[0] > 0) {
+            Arrays.fill(frame, fill[0], FRAME, MuLaw.SILENCE);
+            enqueue(frame.clone(), gen);
+        }
+        if (gen == generation.get()) {
+            pendingMarks.incrementAndGet();
+            outbound.offer(new Mark("utt-" + (++utterances)));
+        }
+    }
+
+    private void enqueue(byte[] frame, int gen) {
+        if (gen == generation.get() && state.get() == State.STREAMING) {
+            outbound.offer(new Frame(frame, gen));
+        }
+    }
+
+    /** Speech-to-text results arrive on the recognizer's threads: handed to the agent loop. */
+    private final class Transcripts implements SpeechToText.Listener {
+        @Override
+        public void interim(String transcript, float stability) {
+            if (!transcript.isBlank() && (stability == 0 || stability >= 0.8f)) {
+                bargeIn("interim transcript");
+            }
+        }
+
+        @Override
+        public void finalResult(String transcript) {
+            if (!transcript.isBlank()) {
+                bargeIn("final transcript");
+                agentInbox.offer(transcript.strip());
+            }
+        }
+
+        @Override
+        public void failed(Throwable cause) {
+            LOG.log(Level.WARNING, label + ": speech-to-text stopped; the call goes on without transcription", cause);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.switchboard.roles.calls;
+
+import dev.switchboard.ports.in.ConnectMediaStreamUseCase;
+import dev.switchboard.ports.in.MediaStreamSession;
+import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.MediaStreamOutput;
+import dev.switchboard.ports.out.SpeechToText;
+import dev.switchboard.ports.out.TextToSpeech;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every live call of this process: opens a {@link CallSession} per media stream and forgets it
+ * when it ends. The {@link CallSessionReaper} walks this registry.
+ */
+final class CallSessions implements ConnectMediaStreamUseCase {
+    private final Set<CallSession> live = ConcurrentHashMap.newKeySet();
+    private final AtomicLong opened = new AtomicLong();
+    private final CallsSettings settings;
+    private final ChatModel chat;
+    private final TextToSpeech tts;
+    private final SpeechToText stt;
+
+    CallSessions(CallsSettings settings, ChatModel chat, TextToSpeech tts, SpeechToText stt) {
+        this.settings = settings;
+        this.chat = chat;
+        this.tts = tts;
+        this.stt = stt;
+    }
+
+    @Override
+    public MediaStreamSession connect(MediaStreamOutput output) {
+        CallSession session = new CallSession(opened.incrementAndGet(), output, settings, chat, tts, stt, live::remove);
+        live.add(session);
+        return session;
+    }
+
+    /** The sessions not ended yet. */
+    List<CallSession> live() {
+        return List.copyOf(live);
+    }
+
+    int active() {
+        return live.size();
+    }
+
+    /** Ends every live call (shutdown). */
+    void endAll(String reason) {
+        live().forEach(s -> s.ended(reason));
+    }
+}

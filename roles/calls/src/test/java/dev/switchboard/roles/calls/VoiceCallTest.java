@@ -1,0 +1,111 @@
+package dev.switchboard.roles.calls;
+
+import static dev.switchboard.roles.calls.TwilioMediaClient.event;
+import static dev.switchboard.roles.calls.TwilioMediaClient.payload;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.adapters.media.twilio.MuLaw;
+import dev.switchboard.roles.common.RoleConfig;
+import dev.switchboard.testsupport.FakeSpeechSynthServer;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A whole call over a real WebSocket: greeted, the caller's words come back from the (fake) Google
+ * Speech service as a final transcript, the agent's answer is spoken back, {@code stop} ends it.
+ */
+class VoiceCallTest {
+
+    @Test
+    void callerIsGreetedAndTheAgentAnswersWhatTheySaid() throws Exception {
+        try (FakeSpeechService speech = new FakeSpeechService("What are your opening hours?", 8000);
+             HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = TwilioMediaClient.env("GOOGLE_SPEECH_ENDPOINT", speech.endpoint());
+            try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+                 TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
+                twilio.connectedAndStart("CA-voice", "biz-1");
+                List<String> marks = new ArrayList<>();
+                int framesAfterGreeting = 0;
+                int frames = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (System.nanoTime() < deadline && !(marks.size() >= 3 && framesAfterGreeting > 100)) {
+                    twilio.silence(1);                 // the caller's line, at Twilio's pace
+                    Thread.sleep(20);
+                    String m;
+                    while ((m = twilio.received.poll()) != null) {
+                        switch (event(m)) {
+                            case "media" -> {
+                                byte[] frame = payload(m);
+                                assertEquals(0, frame.length % 160, "160-byte multiples");
+                                frames++;
+                                if (!marks.isEmpty()) {
+                                    framesAfterGreeting++;
+                                }
+                            }
+                            case "mark" -> marks.add(m);
+                            case "clear" -> { }
+                            default -> throw new AssertionError("the server may send only media, mark, clear: " + m);
+                        }
+                    }
+                }
+                assertEquals(1, speech.streams.get(), "one recognition stream for the call");
+                assertTrue(marks.size() >= 3, "the greeting and at least two spoken sentences of the answer: " + marks);
+                assertTrue(framesAfterGreeting > 100, "the answer is spoken back: " + framesAfterGreeting + " frames");
+                twilio.stop();
+                assertEquals(1000, twilio.awaitClose(Duration.ofSeconds(10)));
+                assertTrue(frames > 0);
+            }
+        }
+    }
+
+    /** The same call with the real adapters: the AI streamed over SSE, speech from /audio/speech. */
+    @Test
+    void answerComesFromTheStreamedAiAndIsSpokenThroughTheSpeechService() throws Exception {
+        try (FakeSpeechService speech = new FakeSpeechService("Do you sell phones?", 4000);
+             dev.switchboard.testsupport.FakeChatServer ai = dev.switchboard.testsupport.FakeChatServer.start("ai-key", "m1",
+                     messages -> "Yes, we do. Which model would you like? We have three in stock.");
+             FakeSpeechSynthServer synth = new FakeSpeechSynthServer("tts-key");
+             HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = TwilioMediaClient.env("GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
+                    "AI_BASE_URL", ai.baseUrl(), "AI_API_KEY", "ai-key", "AI_MODEL", "m1",
+                    "TTS_BASE_URL", synth.baseUrl(), "TTS_API_KEY", "tts-key");
+            try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+                 TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
+                twilio.connectedAndStart("CA-real", "biz-1");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline && synth.inputs.size() < 4) {
+                    twilio.silence(1);
+                    Thread.sleep(20);
+                }
+                // The greeting, then the answer one sentence per request, in order.
+                assertEquals(List.of("Yes, we do.", "Which model would you like?", "We have three in stock."),
+                        synth.inputs.subList(1, 4));
+                twilio.stop();
+                assertEquals(1000, twilio.awaitClose(Duration.ofSeconds(10)));
+            }
+        }
+    }
+
+    @Test
+    void withoutSpeechConfiguredTheCallIsStillAnsweredAndGreeted() throws Exception {
+        Map<String, String> env = TwilioMediaClient.env();
+        try (HttpClient http = HttpClient.newHttpClient();
+             CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+             TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
+            twilio.connectedAndStart("CA-nostt", "biz-1");
+            twilio.silence(5);
+            List<String> out = twilio.messages(5, Duration.ofSeconds(10));
+            assertTrue(out.stream().filter(m -> event(m).equals("media")).count() >= 3, "greeted: " + out.size());
+            assertTrue(out.stream().filter(m -> event(m).equals("media")).mapToDouble(m -> MuLaw.rms(payload(m))).max()
+                    .orElse(0) > 500, "audible");
+            twilio.stop();
+            assertEquals(1000, twilio.awaitClose(Duration.ofSeconds(10)));
+        }
+    }
+}
