@@ -72,7 +72,16 @@ final class LeaseKeeper implements Runnable {
                     attempt.leaseExtended(sent);
                     attempt.cancelRequested();
                 }
-                case LEASE_LOST -> attempt.abandon("lease lost: it expired and the job was taken over");
+                case LEASE_LOST -> {
+                    // An attempt that is settling has left the started registry by its own call
+                    // (the store answers "lost" for it) or will learn from that call that it lost
+                    // its lease: the settling call decides. Abandoning it here would drop the job
+                    // its call claimed next, leased but never run until the lease expired.
+                    JobAttempt.State now = attempt.state();
+                    if (now != JobAttempt.State.SETTLING && now != JobAttempt.State.SETTLED) {
+                        attempt.abandon("lease lost: it expired and the job was taken over");
+                    }
+                }
             }
         }
     }

@@ -97,6 +97,54 @@ class JobRunnerTest {
         }
     }
 
+    /**
+     * Heartbeats race the settling calls: a heartbeat that reaches Redis after a job's settling
+     * call is told "lease lost" for it. That must not abandon the settling attempt, or the job its
+     * call claimed next sits leased, unrun, until the lease expires and another attempt reruns it
+     * (found by the conversation benchmark: 30 s stalls and reruns).
+     */
+    @Test
+    void heartbeatsRacingSettlementsRunEveryJobOnceWithoutStalls() throws Exception {
+        java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> runs =
+                new java.util.concurrent.ConcurrentHashMap<>();
+        handlers.put("quick_job", job -> {
+            runs.computeIfAbsent(job.jobId(), id -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+            Thread.sleep(2);
+            return null;
+        });
+        List<String> abandoned = new CopyOnWriteArrayList<>();
+        java.util.logging.Logger attempts = java.util.logging.Logger.getLogger(JobAttempt.class.getName());
+        java.util.logging.Handler watch = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                if (record.getMessage() != null && record.getMessage().contains("abandoned")) {
+                    abandoned.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        attempts.addHandler(watch);
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < 1500; i++) {
+            ids.add(enqueue(job("quick_job", "b")));
+        }
+        startRunner(8);
+        await("every job finished", Duration.ofSeconds(60),
+                () -> redis.commands().zcard("rq:finished:default") == ids.size());
+        attempts.removeHandler(watch);
+        for (String id : ids) {
+            assertEquals(1, runs.get(id).get(), "job " + id + " ran once");
+        }
+        assertEquals(List.of(), abandoned, "no attempt abandoned: every lease was held");
+    }
+
     @Test
     void retriesFollowTheIntervalList() throws Exception {
         List<Instant> attempts = new CopyOnWriteArrayList<>();
