@@ -72,24 +72,7 @@ public final class HttpChatModel implements ChatModel {
 
     @Override
     public String complete(ChatRequest request) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
-                .timeout(settings.timeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body(request)));
-        settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
-        HttpResponse<String> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (HttpTimeoutException e) {
-            throw new ChatModelException("no answer within " + settings.timeout().toMillis() + " ms", true, Optional.empty());
-        } catch (IOException e) {
-            throw new ChatModelException("cannot reach " + endpoint.getHost() + ": " + e.getClass().getSimpleName(),
-                    true, Optional.empty());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChatModelException("interrupted", true, Optional.empty());
-        }
+        HttpResponse<String> response = send(request, false, HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
             return content(response.body());
         }
@@ -106,24 +89,7 @@ public final class HttpChatModel implements ChatModel {
      */
     @Override
     public void stream(ChatRequest request, java.util.function.Consumer<String> text) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
-                .timeout(settings.timeout())
-                .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body(request, true)));
-        settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
-        HttpResponse<java.util.stream.Stream<String>> response;
-        try {
-            response = http.send(builder.build(), HttpResponse.BodyHandlers.ofLines());
-        } catch (HttpTimeoutException e) {
-            throw new ChatModelException("no answer within " + settings.timeout().toMillis() + " ms", true, Optional.empty());
-        } catch (IOException e) {
-            throw new ChatModelException("cannot reach " + endpoint.getHost() + ": " + e.getClass().getSimpleName(),
-                    true, Optional.empty());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ChatModelException("interrupted", true, Optional.empty());
-        }
+        HttpResponse<java.util.stream.Stream<String>> response = send(request, true, HttpResponse.BodyHandlers.ofLines());
         try (java.util.stream.Stream<String> lines = response.body()) {
             if (response.statusCode() != 200) {
                 String body = String.join("\n", (Iterable<String>) lines::iterator);
@@ -162,8 +128,25 @@ public final class HttpChatModel implements ChatModel {
         }
     }
 
-    private String body(ChatRequest request) {
-        return body(request, false);
+    /** One request to the endpoint; no answer at all is a retryable failure. */
+    private <T> HttpResponse<T> send(ChatRequest request, boolean stream, HttpResponse.BodyHandler<T> handler) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(endpoint)
+                .timeout(settings.timeout())
+                .header("Content-Type", "application/json")
+                .header("Accept", stream ? "text/event-stream" : "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body(request, stream)));
+        settings.apiKey().ifPresent(key -> builder.header("Authorization", "Bearer " + key));
+        try {
+            return http.send(builder.build(), handler);
+        } catch (HttpTimeoutException e) {
+            throw new ChatModelException("no answer within " + settings.timeout().toMillis() + " ms", true, Optional.empty());
+        } catch (IOException e) {
+            throw new ChatModelException("cannot reach " + endpoint.getHost() + ": " + e.getClass().getSimpleName(),
+                    true, Optional.empty());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ChatModelException("interrupted", true, Optional.empty());
+        }
     }
 
     private String body(ChatRequest request, boolean stream) {
