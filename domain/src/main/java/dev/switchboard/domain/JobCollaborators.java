@@ -1,9 +1,11 @@
 package dev.switchboard.domain;
 
 import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.CallLogRepository;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.LeadRepository;
+import dev.switchboard.ports.out.LiveCalls;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
 import dev.switchboard.ports.out.ReminderRepository;
@@ -22,6 +24,8 @@ import java.util.Objects;
  * What the worker hands the job handlers: the driven ports, wired once by the worker role. Each
  * job's constructor takes the few it uses.
  *
+ * @param callLogs          call logs and their turns (the call jobs)
+ * @param liveCalls         which calls a calls process serves now ({@code finalize_abandoned_calls_job})
  * @param jobs              for jobs that enqueue follow-up jobs
  * @param webPush           sends Web Push notifications ({@code push_send_job})
  * @param webhooks          delivers signed webhook events ({@code send_webhook_job})
@@ -37,6 +41,8 @@ public record JobCollaborators(
         ReminderRepository reminders,
         WebhookEndpointRepository webhookEndpoints,
         WebhookDeliveryRepository webhookDeliveries,
+        CallLogRepository callLogs,
+        LiveCalls liveCalls,
         ChatModel chat,
         WhatsAppGateway whatsApp,
         WebPushSender webPush,
@@ -54,6 +60,8 @@ public record JobCollaborators(
         Objects.requireNonNull(reminders, "reminders");
         Objects.requireNonNull(webhookEndpoints, "webhookEndpoints");
         Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
+        Objects.requireNonNull(callLogs, "callLogs");
+        Objects.requireNonNull(liveCalls, "liveCalls");
         Objects.requireNonNull(chat, "chat");
         Objects.requireNonNull(whatsApp, "whatsApp");
         Objects.requireNonNull(webPush, "webPush");

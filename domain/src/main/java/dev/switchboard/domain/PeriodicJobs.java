@@ -56,7 +56,8 @@ public final class PeriodicJobs {
     }
 
     /**
-     * The whole table of the original system, with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
+     * The whole table of the original system (plus {@code finalize_abandoned_calls_job}, the sweep
+     * for calls whose calls process died), with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
      * business time zone). The minute-based jobs do not depend on the zone.
      */
     public static List<PeriodicJob> table(ZoneId zone) {
@@ -69,6 +70,8 @@ public final class PeriodicJobs {
                         Schedule.dailyAt(LocalTime.of(3, 0), zone), DAILY_RETRY),
                 new PeriodicJob("cleanup_old_recordings_job", Queues.MAINTENANCE,
                         Map.of("retention_days", RECORDING_RETENTION_DAYS),
-                        Schedule.dailyAt(LocalTime.of(4, 0), zone), DAILY_RETRY));
+                        Schedule.dailyAt(LocalTime.of(4, 0), zone), DAILY_RETRY),
+                new PeriodicJob("finalize_abandoned_calls_job", Queues.MAINTENANCE, Map.of(),
+                        Schedule.every(Duration.ofMinutes(1)), RetryPolicy.NONE));
     }
 }
