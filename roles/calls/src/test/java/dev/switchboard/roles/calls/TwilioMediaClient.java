@@ -162,8 +162,9 @@ final class TwilioMediaClient implements AutoCloseable {
         }
     }
 
-    static Map<String, String> env(String... pairs) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("SERVICE_ROLE", "calls", "REDIS_URL", "redis://127.0.0.1:1",
+    /** A calls role's environment on the Redis at {@code redisUrl}, with {@code pairs} added. */
+    static Map<String, String> env(String redisUrl, String... pairs) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("SERVICE_ROLE", "calls", "REDIS_URL", redisUrl,
                 "PORT", "0", "TWILIO_NUMBERS", "+5511999990000:biz-1"));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);
