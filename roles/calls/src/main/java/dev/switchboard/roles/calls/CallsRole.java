@@ -103,10 +103,13 @@ public final class CallsRole implements AutoCloseable {
 
     /**
      * {@code all} mode: the calls role without a server of its own; the api's server mounts
-     * {@link #httpServices()} and {@link #routings()} on its port.
+     * {@link #httpServices()} and {@link #routings()} on its port. Closed on SIGTERM like
+     * {@link #startUntilShutdown}.
      */
-    public static CallsRole embedded(RoleConfig config, Map<String, String> environment) {
-        return build(config, environment, false);
+    public static CallsRole embeddedUntilShutdown(RoleConfig config, Map<String, String> environment) {
+        CallsRole calls = build(config, environment, false);
+        RoleThreads.onShutdown("sb-calls-shutdown", calls::close);
+        return calls;
     }
 
     private static CallsRole build(RoleConfig config, Map<String, String> environment, boolean ownServer) {

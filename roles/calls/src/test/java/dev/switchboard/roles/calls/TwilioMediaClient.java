@@ -38,9 +38,15 @@ final class TwilioMediaClient implements AutoCloseable {
     private final boolean echoMarks;
 
     TwilioMediaClient(HttpClient http, int port, boolean echoMarks) {
+        this(http, port, echoMarks, Map.of());
+    }
+
+    /** @param headers sent with the upgrade, e.g. Twilio's {@code X-Twilio-Signature} */
+    TwilioMediaClient(HttpClient http, int port, boolean echoMarks, Map<String, String> headers) {
         this.echoMarks = echoMarks;
-        this.ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/twilio/media"), new Listener())
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        this.ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/twilio/media"), new Listener())
                 .orTimeout(10, TimeUnit.SECONDS).join();
     }
 
