@@ -59,7 +59,7 @@ class PeriodicSchedulerTest {
         RedisConnections redisConnections = RedisConnections.connect(redis.url());
         connections.add(redisConnections);
         return new PeriodicScheduler(
-                new PeriodicScheduler.Config(owner, leaseTtl, CATCH_UP, PeriodicJobs.table(ZoneId.of("Europe/Helsinki"))),
+                new PeriodicScheduler.Config(owner, leaseTtl, CATCH_UP, originalTable()),
                 clock, RedisLeaseLock.scheduler(redisConnections), new RedisSchedulerTicks(redisConnections),
                 new RedisJobQueue(redisConnections, java.time.Clock.systemUTC()), events);
     }
@@ -262,7 +262,7 @@ class PeriodicSchedulerTest {
         connections.add(c);
         PeriodicScheduler scheduler = new PeriodicScheduler(
                 new PeriodicScheduler.Config("host.1.aaaa", Duration.ofSeconds(45), longCatchUp,
-                        PeriodicJobs.table(ZoneId.of("Europe/Helsinki"))),
+                        originalTable()),
                 clock, RedisLeaseLock.scheduler(c), new RedisSchedulerTicks(c), new RedisJobQueue(c, java.time.Clock.systemUTC()),
                 ScheduleEvents.NONE);
 
@@ -285,5 +285,14 @@ class PeriodicSchedulerTest {
         assertTrue(leader.stepDown());
         assertNull(redis.commands().get("scheduler:global_lock"));
         assertInstanceOf(ScheduleOutcome.Led.class, standby.tick(), "the standby leads at its next tick");
+    }
+
+    /**
+     * The original system's four periodic jobs: these tests count the slots of each cycle, so the
+     * every-minute call sweep ({@code finalize_abandoned_calls_job}) is left out of their table.
+     */
+    private static java.util.List<dev.switchboard.domain.PeriodicJob> originalTable() {
+        return PeriodicJobs.table(ZoneId.of("Europe/Helsinki")).stream()
+                .filter(job -> !job.name().equals("finalize_abandoned_calls_job")).toList();
     }
 }

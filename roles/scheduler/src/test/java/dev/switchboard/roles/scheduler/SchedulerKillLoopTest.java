@@ -155,7 +155,7 @@ class SchedulerKillLoopTest {
                         lease 1000 ms); waiting for a started standby: %d ms in all
                       schedule time covered: %s .. %s (x%d, zone %s)
                       slots in Redis / expected: reminders_tick_job %d/%d, whatsapp_sessions_cleanup_job %d/%d,
-                        reminders_cleanup_job %d/%d, cleanup_old_recordings_job %d/%d
+                        reminders_cleanup_job %d/%d, cleanup_old_recordings_job %d/%d, finalize_abandoned_calls_job %d/%d
                       queue entries: default %d (distinct %d), maintenance %d (distinct %d); missing %d;
                         after the last recorded tick (the last leader's slot in flight): %s
                       enqueue log lines: %d new (slots logged new more than once: %d), %d duplicates folded;
@@ -169,6 +169,7 @@ class SchedulerKillLoopTest {
                     count(maintenanceQueue, "whatsapp_sessions_cleanup_job@"), expected.get("whatsapp_sessions_cleanup_job").size(),
                     count(maintenanceQueue, "reminders_cleanup_job@"), expected.get("reminders_cleanup_job").size(),
                     count(maintenanceQueue, "cleanup_old_recordings_job@"), expected.get("cleanup_old_recordings_job").size(),
+                    count(maintenanceQueue, "finalize_abandoned_calls_job@"), expected.get("finalize_abandoned_calls_job").size(),
                     defaultQueue.size(), new HashSet<>(defaultQueue).size(),
                     maintenanceQueue.size(), new HashSet<>(maintenanceQueue).size(), missing.size(), beyondLastTick,
                     newInLogs.values().stream().mapToInt(Integer::intValue).sum(),
@@ -179,7 +180,7 @@ class SchedulerKillLoopTest {
             assertEquals(maintenanceQueue.size(), new HashSet<>(maintenanceQueue).size(),
                     "no job enqueued twice on maintenance");
             assertEquals(List.of(), missing.stream().limit(20).toList(), "no slot missing (first 20 shown)");
-            assertTrue(beyondLastTick.size() <= 4 && beyondLastTick.stream().map(id -> id.substring(id.indexOf('@')))
+            assertTrue(beyondLastTick.size() <= 5 && beyondLastTick.stream().map(id -> id.substring(id.indexOf('@')))
                     .distinct().count() <= 1, "nothing but one slot group after the last tick: " + beyondLastTick);
             assertTrue(defaultQueue.stream().allMatch(id -> id.startsWith("reminders_tick_job@")), "only the tick on default");
             assertTrue(maintenanceQueue.stream().noneMatch(id -> id.startsWith("reminders_tick_job@")), "no tick on maintenance");
@@ -284,7 +285,8 @@ class SchedulerKillLoopTest {
                 "whatsapp_sessions_cleanup_job", every("whatsapp_sessions_cleanup_job", 300, 0, after, upTo),
                 "reminders_cleanup_job", every("reminders_cleanup_job", 86_400, threeAm, after, upTo),
                 "cleanup_old_recordings_job", every("cleanup_old_recordings_job", 86_400, (threeAm + 3600) % 86_400,
-                        after, upTo));
+                        after, upTo),
+                "finalize_abandoned_calls_job", every("finalize_abandoned_calls_job", 60, 0, after, upTo));
     }
 
     private static Set<String> every(String job, long periodSeconds, long offsetSeconds, Instant after, Instant upTo) {
