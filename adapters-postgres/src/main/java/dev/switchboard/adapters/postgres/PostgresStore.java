@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.GmailConnectionRepository;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
@@ -186,6 +187,10 @@ public final class PostgresStore implements AutoCloseable {
 
     public WebhookDeliveryRepository webhookDeliveries() {
         return new PostgresWebhookDeliveryRepository(database);
+    }
+
+    public GmailConnectionRepository gmailConnections() {
+        return new PostgresGmailConnectionRepository(database, clock);
     }
 
     /** How many migrations this start applied (0 when the schema was up to date). */
