@@ -2,6 +2,8 @@ package dev.switchboard.domain;
 
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.GmailConnectionRepository;
+import dev.switchboard.ports.out.GmailMailbox;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
@@ -17,6 +19,7 @@ import dev.switchboard.ports.out.WhatsAppSessionRepository;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the worker hands the job handlers: the driven ports, wired once by the worker role. Each
@@ -25,6 +28,8 @@ import java.util.Objects;
  * @param jobs              for jobs that enqueue follow-up jobs
  * @param webPush           sends Web Push notifications ({@code push_send_job})
  * @param webhooks          delivers signed webhook events ({@code send_webhook_job})
+ * @param gmail             reads connected Gmail mailboxes ({@code gmail_sync_job}); empty when the
+ *                          workers have no Google OAuth client ({@code GMAIL_CLIENT_ID} unset)
  * @param reminderRetention how long reminders are kept after they were due ({@code REMINDER_RETENTION})
  * @param clock             wall-clock time for stored timestamps
  */
@@ -37,10 +42,12 @@ public record JobCollaborators(
         ReminderRepository reminders,
         WebhookEndpointRepository webhookEndpoints,
         WebhookDeliveryRepository webhookDeliveries,
+        GmailConnectionRepository gmailConnections,
         ChatModel chat,
         WhatsAppGateway whatsApp,
         WebPushSender webPush,
         WebhookSender webhooks,
+        Optional<GmailMailbox> gmail,
         JobQueue jobs,
         Duration reminderRetention,
         Clock clock) {
@@ -54,10 +61,12 @@ public record JobCollaborators(
         Objects.requireNonNull(reminders, "reminders");
         Objects.requireNonNull(webhookEndpoints, "webhookEndpoints");
         Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
+        Objects.requireNonNull(gmailConnections, "gmailConnections");
         Objects.requireNonNull(chat, "chat");
         Objects.requireNonNull(whatsApp, "whatsApp");
         Objects.requireNonNull(webPush, "webPush");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(gmail, "gmail");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(reminderRetention, "reminderRetention");
         Objects.requireNonNull(clock, "clock");
