@@ -56,6 +56,8 @@ public final class WebhookProcessJob implements JobHandler {
 
     /** How much of the conversation the AI sees. */
     static final int CONTEXT_MESSAGES = 20;
+    /** How much of a conversation a rerun reads to tell whether its message opened it. */
+    static final int FIRST_MESSAGE_WINDOW = 50;
 
     /**
      * @param live false for history/offline sync ({@code type: append}): recorded, not answered
@@ -141,7 +143,7 @@ public final class WebhookProcessJob implements JobHandler {
         boolean isNew = messages.append(recorded);
         sessions.touch(job.businessId(), lead.id(), at);
         boolean rerun = job.attempt() > 1;
-        if (upsert.created() || (rerun && onlyMessageOf(job.businessId(), lead, message.id()))) {
+        if (upsert.created() || (rerun && openedTheConversation(job.businessId(), lead, message.id()))) {
             webhooks.publish(job.businessId(), job.traceId(),
                     WebhookEvents.eventIdFor(WebhookEvents.LEAD_CREATED, job.businessId(), lead.id()),
                     WebhookEvents.LEAD_CREATED, lead.createdAt(), WebhookEvents.leadData(lead));
@@ -174,11 +176,14 @@ public final class WebhookProcessJob implements JobHandler {
     }
 
     /**
-     * Whether this message is all the lead has said: then this message made the lead, and a rerun
-     * that no longer sees {@code created} still owes {@code lead.created}.
+     * Whether this message opened the lead's conversation: then it made the lead, and a rerun that
+     * no longer sees {@code created} still owes {@code lead.created}. A conversation longer than
+     * the window is taken as an old lead (a rerun comes minutes after the first attempt).
      */
-    private boolean onlyMessageOf(String businessId, Lead lead, String messageId) {
-        return messages.recent(businessId, lead.id(), 2).stream().allMatch(m -> m.messageId().equals(messageId));
+    private boolean openedTheConversation(String businessId, Lead lead, String messageId) {
+        List<ChatMessage> conversation = messages.recent(businessId, lead.id(), FIRST_MESSAGE_WINDOW);
+        return conversation.size() < FIRST_MESSAGE_WINDOW && !conversation.isEmpty()
+                && conversation.getFirst().messageId().equals(messageId);
     }
 
     /** Why this message gets no AI answer, or empty when it gets one. */
