@@ -6,6 +6,7 @@ import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
 import dev.switchboard.adapters.http.BroadcastsHttpService;
 import dev.switchboard.adapters.http.EnqueueQuota;
+import dev.switchboard.adapters.http.GmailHttpService;
 import dev.switchboard.adapters.http.JobActionsHttpService;
 import dev.switchboard.adapters.http.JobQueriesHttpService;
 import dev.switchboard.adapters.http.OutboundGuard;
@@ -31,11 +32,13 @@ import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisRateLimiter;
 import dev.switchboard.adapters.redis.RedisSchedulerStatus;
 import dev.switchboard.adapters.redis.RedisVapidKeyStore;
+import dev.switchboard.domain.ConnectGmailService;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
 import dev.switchboard.domain.SendPushService;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.VapidKeyPair;
+import dev.switchboard.ports.in.ConnectGmailUseCase;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
 import dev.switchboard.ports.in.SendPushUseCase;
 import dev.switchboard.ports.in.StartBroadcastUseCase;
@@ -60,7 +63,8 @@ import java.util.logging.Logger;
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
  * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, health,
- * CRM records, push subscriptions, reminders and webhook endpoints, metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
+ * CRM records, push subscriptions, reminders and webhook endpoints, Gmail mailboxes, metrics,
+ * dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiRole.class.getName());
@@ -118,6 +122,8 @@ public final class ApiRole implements AutoCloseable {
                         RemindersHttpService.unconfigured(tokens), WebhooksHttpService.unconfigured(tokens))));
         services.add(store.<HttpService>map(s -> new CrmHttpService(tokens, s.businesses(), s.leads(), s.messages()))
                 .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
+        services.add(store.<HttpService>map(s -> new GmailHttpService(tokens, connectGmail(s, queue),
+                s.gmailConnections(), quota)).orElseGet(() -> GmailHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));
         services.add(new DashboardHttpService());
         services.addAll(extraServices);
@@ -157,6 +163,11 @@ public final class ApiRole implements AutoCloseable {
                 new PushSubscriptionsHttpService(tokens, store.pushSubscriptions(), vapid, outbound),
                 new RemindersHttpService(tokens, store.reminders(), clock),
                 new WebhooksHttpService(tokens, store.webhookEndpoints(), store.webhookDeliveries(), outbound));
+    }
+
+    /** Stores a mailbox's connection and queues its first sync; the api never calls Google. */
+    private static ConnectGmailUseCase connectGmail(PostgresStore store, JobQueue queue) {
+        return new ConnectGmailService(store.gmailConnections(), queue);
     }
 
     private static ReceiveWhatsAppMessagesUseCase receiveWhatsAppMessages(JobQueue queue) {
