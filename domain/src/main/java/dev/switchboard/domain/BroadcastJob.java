@@ -161,11 +161,18 @@ public final class BroadcastJob implements JobHandler {
         String business = job.businessId();
         Optional<BroadcastRun> started = broadcasts.start(business, args.runId());
         if (started.isEmpty()) {
-            BroadcastRun run = broadcasts.find(business, args.runId()).orElseThrow(() -> JobFailure.retryAfter(
-                    // The api enqueues this job inside the transaction that writes the run, and
-                    // commits just after: a quick worker can be here first.
-                    "no broadcast run " + args.runId() + " (yet)", null, Optional.of(Duration.ofSeconds(1))));
-            return result(run, "the run is " + run.status().id() + ": nothing to send");
+            Optional<BroadcastRun> found = broadcasts.find(business, args.runId());
+            if (found.isPresent() && found.get().status().isFinal()) {
+                return result(found.get(), "the run is " + found.get().status().id() + ": nothing to send");
+            }
+            // The api enqueues this job inside the transaction that writes the run and commits
+            // just after, so a quick worker can get here before the run is visible (or see it
+            // appear between the two reads above).
+            started = broadcasts.start(business, args.runId());
+            if (started.isEmpty()) {
+                throw JobFailure.retryAfter("no broadcast run " + args.runId() + " (yet)", null,
+                        Optional.of(Duration.ofSeconds(1)));
+            }
         }
         Progress progress = new Progress(job.progress(), started.get());
         progress.report(true);
