@@ -1,5 +1,6 @@
 package dev.switchboard.domain;
 
+import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.GmailConnectionRepository;
@@ -9,6 +10,7 @@ import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
 import dev.switchboard.ports.out.ReminderRepository;
+import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.ports.out.WebPushSender;
 import dev.switchboard.ports.out.WebhookDeliveryRepository;
 import dev.switchboard.ports.out.WebhookEndpointRepository;
@@ -28,6 +30,8 @@ import java.util.Optional;
  * @param jobs              for jobs that enqueue follow-up jobs
  * @param webPush           sends Web Push notifications ({@code push_send_job})
  * @param webhooks          delivers signed webhook events ({@code send_webhook_job})
+ * @param broadcasts        broadcast runs and their recipients ({@code broadcast_job})
+ * @param broadcastPacer    each business's broadcast send rate ({@code BROADCAST_RATE})
  * @param gmail             reads connected Gmail mailboxes ({@code gmail_sync_job}); empty when the
  *                          workers have no Google OAuth client ({@code GMAIL_CLIENT_ID} unset)
  * @param reminderRetention how long reminders are kept after they were due ({@code REMINDER_RETENTION})
@@ -42,11 +46,13 @@ public record JobCollaborators(
         ReminderRepository reminders,
         WebhookEndpointRepository webhookEndpoints,
         WebhookDeliveryRepository webhookDeliveries,
+        BroadcastRepository broadcasts,
         GmailConnectionRepository gmailConnections,
         ChatModel chat,
         WhatsAppGateway whatsApp,
         WebPushSender webPush,
         WebhookSender webhooks,
+        SendPacer broadcastPacer,
         Optional<GmailMailbox> gmail,
         JobQueue jobs,
         Duration reminderRetention,
@@ -61,11 +67,13 @@ public record JobCollaborators(
         Objects.requireNonNull(reminders, "reminders");
         Objects.requireNonNull(webhookEndpoints, "webhookEndpoints");
         Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
+        Objects.requireNonNull(broadcasts, "broadcasts");
         Objects.requireNonNull(gmailConnections, "gmailConnections");
         Objects.requireNonNull(chat, "chat");
         Objects.requireNonNull(whatsApp, "whatsApp");
         Objects.requireNonNull(webPush, "webPush");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(broadcastPacer, "broadcastPacer");
         Objects.requireNonNull(gmail, "gmail");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(reminderRetention, "reminderRetention");

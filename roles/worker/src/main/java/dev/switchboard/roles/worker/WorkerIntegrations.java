@@ -3,6 +3,7 @@ package dev.switchboard.roles.worker;
 import dev.switchboard.adapters.http.HttpChatModel;
 import dev.switchboard.adapters.http.HttpGmailMailbox;
 import dev.switchboard.adapters.http.HttpWhatsAppGateway;
+import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.GmailMailbox;
@@ -27,14 +28,16 @@ import java.util.Optional;
  * once): the AI ({@code AI_BASE_URL}, {@code AI_API_KEY}, {@code AI_MODEL}, {@code AI_TIMEOUT},
  * {@code AI_MAX_TOKENS}, {@code AI_MAX_TOKENS_FIELD}; the embedded agent when {@code AI_BASE_URL}
  * is unset) and the WhatsApp gateway ({@code WHATSAPP_GATEWAY_URL}, {@code WHATSAPP_GATEWAY_SECRET},
- * {@code WHATSAPP_GATEWAY_TIMEOUT}; unset: sends fail at once with a message saying so) and Gmail
- * ({@code GMAIL_CLIENT_ID}, {@code GMAIL_CLIENT_SECRET}, {@code GMAIL_API_URL},
- * {@code GMAIL_TOKEN_URL}, {@code GMAIL_TIMEOUT}; without the client, Gmail sync is off). Secrets
- * never appear in {@link #toString()}.
+ * {@code WHATSAPP_GATEWAY_TIMEOUT}; unset: sends fail at once with a message saying so), the pace
+ * of broadcasts through it ({@code BROADCAST_RATE}, messages per second per business, default 1;
+ * WhatsApp bans numbers that send like spammers) and Gmail ({@code GMAIL_CLIENT_ID},
+ * {@code GMAIL_CLIENT_SECRET}, {@code GMAIL_API_URL}, {@code GMAIL_TOKEN_URL}, {@code GMAIL_TIMEOUT};
+ * without the client, Gmail sync is off). Secrets never appear in {@link #toString()}.
  */
 record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway,
-                          Optional<HttpGmailMailbox.Settings> gmail) {
+                          double broadcastRate, Optional<HttpGmailMailbox.Settings> gmail) {
 
+    static final double DEFAULT_BROADCAST_RATE = 1;
     static final URI GMAIL_API = URI.create("https://gmail.googleapis.com");
     static final URI GMAIL_TOKEN = URI.create("https://oauth2.googleapis.com/token");
     /** Attempts per Gmail call, and the truncated exponential backoff between them (Google's guidance). */
@@ -70,6 +73,7 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             Duration timeout = duration(env, "WHATSAPP_GATEWAY_TIMEOUT", Duration.ofSeconds(20), problems);
             gateway = Optional.of(new HttpWhatsAppGateway.Settings(gatewayUrl.get(), secret.orElse(""), timeout));
         }
+        double broadcastRate = rate(env, "BROADCAST_RATE", DEFAULT_BROADCAST_RATE, problems);
         Optional<HttpGmailMailbox.Settings> gmail = Optional.empty();
         Optional<String> clientId = nonBlank(env, "GMAIL_CLIENT_ID");
         Optional<String> clientSecret = nonBlank(env, "GMAIL_CLIENT_SECRET");
@@ -87,7 +91,7 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new WorkerIntegrations(ai, gateway, gmail);
+        return new WorkerIntegrations(ai, gateway, broadcastRate, gmail);
     }
 
     /** The Gmail client, or empty when no OAuth client is configured (Gmail sync off). */
@@ -112,6 +116,7 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
         return "AI: " + ai.map(s -> s.model() + " at " + s.baseUrl()).orElse("embedded agent (AI_BASE_URL unset)")
                 + "; WhatsApp gateway: " + gateway.map(s -> s.baseUrl().toString())
                 .orElse("none (WHATSAPP_GATEWAY_URL unset: replies fail until it is set)")
+                + "; broadcasts at " + broadcastRate + " message(s)/s per business"
                 + "; Gmail: " + gmail.map(s -> "client " + s.clientId() + " at " + s.apiBase())
                 .orElse("off (GMAIL_CLIENT_ID unset)");
     }
@@ -156,6 +161,25 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             problems.add(e.getMessage());
             return fallback;
         }
+    }
+
+    /** Messages per second: a positive decimal ({@code 1}, {@code 0.5}, {@code 20}), at most {@link RedisSendPacer#MAX_RATE}. */
+    private static double rate(Map<String, String> env, String name, double fallback, List<String> problems) {
+        Optional<String> value = nonBlank(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            double rate = Double.parseDouble(value.get());
+            if (rate > 0 && rate <= RedisSendPacer.MAX_RATE) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + " must be messages per second, above 0 and at most " + (int) RedisSendPacer.MAX_RATE
+                + " (e.g. 1 or 0.5), was '" + value.get() + "'");
+        return fallback;
     }
 
     private static int positive(Map<String, String> env, String name, int fallback, List<String> problems) {

@@ -16,6 +16,7 @@ import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.GmailSyncJob;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
+import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.domain.PeriodicJobs;
 import dev.switchboard.ports.in.ConnectGmailCommand;
 import dev.switchboard.ports.in.ConnectGmailUseCase;
@@ -89,12 +90,13 @@ class GmailSyncJobTest {
                 Duration.ofMillis(50)), http, clock);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.gmailConnections(), new EmbeddedChatModel(), message -> {
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), new EmbeddedChatModel(),
+                message -> {
                     throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
                 }, (subscription, notification) -> {
                     throw new AssertionError("no pushes in this test");
                 }, new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                Optional.of(mailbox), queue, Duration.ofDays(30), clock);
+                SendPacer.UNPACED, Optional.of(mailbox), queue, Duration.ofDays(30), clock);
         runner = new JobRunner(new JobRunner.Settings("gmail-worker", List.of("default", "low"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

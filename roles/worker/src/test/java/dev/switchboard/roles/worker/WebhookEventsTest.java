@@ -18,6 +18,7 @@ import dev.switchboard.domain.DedupeKeys;
 import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
+import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.domain.WebhookProcessJob;
 import dev.switchboard.ports.in.IncomingWhatsAppMessage;
 import dev.switchboard.ports.in.JobExecution;
@@ -90,13 +91,13 @@ class WebhookEventsTest {
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.gmailConnections(), new EmbeddedChatModel(),
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), new EmbeddedChatModel(),
                 new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()), GATEWAY_SECRET,
                         Duration.ofSeconds(5)), http, clock),
                 (subscription, notification) -> {
                     throw new AssertionError("no pushes in this test");
                 }, new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                Optional.empty(), queue, Duration.ofDays(30), clock);
+                SendPacer.UNPACED, Optional.empty(), queue, Duration.ofDays(30), clock);
         catalogue = new JobCatalogue(collaborators);
         runner = new JobRunner(new JobRunner.Settings("events-worker", List.of("default"), 4, Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
