@@ -49,12 +49,7 @@ public final class RedisConnections implements AutoCloseable {
      *     the message names host and port only, never the password
      */
     public static RedisConnections connect(String redisUrl) {
-        RedisURI uri;
-        try {
-            uri = RedisURI.create(Objects.requireNonNull(redisUrl, "redisUrl"));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("REDIS_URL is not a valid Redis URL");
-        }
+        RedisURI uri = parse(redisUrl);
         uri.setTimeout(COMMAND_TIMEOUT);
         RedisClient client = RedisClient.create(uri);
         client.setOptions(ClientOptions.builder()
@@ -68,6 +63,25 @@ public final class RedisConnections implements AutoCloseable {
             client.shutdown();
             throw new IllegalArgumentException("cannot reach Redis at " + describe(uri) + ": "
                     + rootMessage(e));
+        }
+    }
+
+    /**
+     * Checks that {@code redisUrl} is a Redis URL this adapter accepts, without connecting: a tool
+     * can then tell a mistyped URL (configuration) from an unreachable server (outage).
+     *
+     * @throws IllegalArgumentException when it is not; the message never repeats the URL (it may
+     *     hold a password)
+     */
+    public static void validate(String redisUrl) {
+        parse(redisUrl);
+    }
+
+    private static RedisURI parse(String redisUrl) {
+        try {
+            return RedisURI.create(Objects.requireNonNull(redisUrl, "redisUrl"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("REDIS_URL is not a valid Redis URL");
         }
     }
 
