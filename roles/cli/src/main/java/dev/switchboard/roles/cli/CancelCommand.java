@@ -4,6 +4,7 @@ import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.CancelOutcome;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -18,9 +19,12 @@ import java.util.concurrent.Callable;
  * running one is asked to stop at its next cancellation point. A run is canceled only within its
  * business, as the API does.
  */
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(name = "cancel",
         description = "Cancel a job, or every job of one bulk run of a business.")
 final class CancelCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     JobsCommand jobs;
 

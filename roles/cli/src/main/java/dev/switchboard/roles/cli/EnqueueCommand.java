@@ -10,6 +10,7 @@ import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.out.JobRequest;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -27,9 +28,12 @@ import java.util.concurrent.Callable;
  * ({@link JobDefinition#requestFromKwargs}), so an unknown job, a missing or mistyped argument or
  * one the job does not take is refused and nothing is written.
  */
-@Command(name = "enqueue", mixinStandardHelpOptions = true,
+@Command(name = "enqueue",
         description = "Enqueue one job of a known type; its arguments are checked by the job's own codec.")
 final class EnqueueCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @ParentCommand

@@ -5,6 +5,7 @@ import dev.switchboard.ports.out.JobPage;
 import dev.switchboard.ports.out.JobStatus;
 import dev.switchboard.ports.out.JobView;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -15,9 +16,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jobs failed [--queue Q]}: the failed jobs of a queue (or of every queue) with their errors. */
-@Command(name = "failed", mixinStandardHelpOptions = true,
+@Command(name = "failed",
         description = "Failed jobs, oldest first, with their errors (requeue them with `jobs requeue`).")
 final class FailedCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     JobsCommand jobs;
 

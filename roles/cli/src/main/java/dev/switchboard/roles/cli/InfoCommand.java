@@ -4,6 +4,7 @@ import dev.switchboard.ports.out.QueueStats;
 import dev.switchboard.ports.out.RegisteredWorker;
 import dev.switchboard.ports.out.SchedulerStatus;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 import java.time.Duration;
@@ -19,9 +20,12 @@ import java.util.concurrent.Callable;
  * queue Redis knows, as {@code rq info} lists them), the workers, and the scheduler's leader and
  * last tick.
  */
-@Command(name = "info", mixinStandardHelpOptions = true,
+@Command(name = "info",
         description = "Queues with their counts, workers, and the scheduler's leader and last tick.")
 final class InfoCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     JobsCommand jobs;
 
@@ -77,7 +81,7 @@ final class InfoCommand implements Callable<Integer> {
                     q.scheduled(), q.failed(), q.finished(), q.canceled(), Text.age(q.oldestQueuedAge())));
             waiting += q.queued();
         }
-        b.append(queues.size()).append(" queues, ").append(waiting).append(" jobs waiting\n\n");
+        b.append(queues.size()).append(" queues, ").append(waiting).append(waiting == 1 ? " job" : " jobs").append(" waiting\n\n");
         b.append(workers.size()).append(workers.size() == 1 ? " worker" : " workers").append('\n');
         for (RegisteredWorker w : workers) {
             b.append("  ").append(WorkersCommand.line(w)).append('\n');

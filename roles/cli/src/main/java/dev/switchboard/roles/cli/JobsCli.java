@@ -43,13 +43,14 @@ public final class JobsCli {
         quietLibraries();
         JobsCommand jobs = new JobsCommand(env, out);
         CommandLine line = new CommandLine(jobs)
+                .setCommandName("switchboard jobs")
                 .setOut(new PrintWriter(out, true, StandardCharsets.UTF_8))
                 .setErr(new PrintWriter(err, true, StandardCharsets.UTF_8))
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> jobs.fail(e, err))
                 .setParameterExceptionHandler((e, arguments) -> {
                     e.getCommandLine().getErr().println("switchboard jobs: " + e.getMessage());
-                    e.getCommandLine().getErr().println("(./switchboard "
-                            + e.getCommandLine().getCommandSpec().qualifiedName() + " --help shows the usage)");
+                    e.getCommandLine().getErr().println("(./" + e.getCommandLine().getCommandSpec().qualifiedName()
+                            + " --help shows the usage)");
                     return USAGE;
                 });
         try {

@@ -16,6 +16,7 @@ import dev.switchboard.ports.out.JobStoreUnavailableException;
 import dev.switchboard.ports.out.SchedulerStatus;
 import dev.switchboard.ports.out.WorkerRegistry;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
@@ -33,13 +34,16 @@ import java.util.concurrent.Callable;
  * connects to {@code REDIS_URL} when a command first needs Redis and builds the Redis adapter's
  * ports from it with plain constructors, as the roles do.
  */
-@Command(name = "jobs", mixinStandardHelpOptions = true,
+@Command(name = "jobs",
         subcommands = {InfoCommand.class, WorkersCommand.class, FailedCommand.class, EnqueueCommand.class,
                 RequeueCommand.class, CancelCommand.class},
         description = {"Look at and act on the job system in REDIS_URL (python-rq's layout).", ""},
         footer = {"", "Exit status: 0 done; 1 nothing done (no such job, refused); 2 usage or configuration"
                 + " (bad option, REDIS_URL unset or malformed); 3 Redis unreachable."})
 final class JobsCommand implements Callable<Integer>, AutoCloseable {
+    @Mixin
+    HelpOption help;
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     @Option(names = "--json", scope = ScopeType.INHERIT,

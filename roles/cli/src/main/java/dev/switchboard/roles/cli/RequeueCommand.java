@@ -4,6 +4,7 @@ import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.JobView;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -14,9 +15,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code jobs requeue <id> | --all --queue Q}: failed (or canceled) jobs back on their queue, retries renewed. */
-@Command(name = "requeue", mixinStandardHelpOptions = true,
+@Command(name = "requeue",
         description = "Put a failed or canceled job back on its queue (retry budget renewed), or every failed job of a queue.")
 final class RequeueCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     JobsCommand jobs;
 

@@ -2,6 +2,7 @@ package dev.switchboard.roles.cli;
 
 import dev.switchboard.ports.out.RegisteredWorker;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 import java.time.Duration;
@@ -12,9 +13,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code jobs workers}: every registered worker, its queues, what it runs and its totals. */
-@Command(name = "workers", mixinStandardHelpOptions = true,
+@Command(name = "workers",
         description = "Registered workers: state, queues, current job, heartbeat and totals.")
 final class WorkersCommand implements Callable<Integer> {
+    @Mixin
+    HelpOption help;
+
     @ParentCommand
     JobsCommand jobs;
 
