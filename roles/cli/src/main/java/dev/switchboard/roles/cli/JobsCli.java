@@ -31,8 +31,12 @@ public final class JobsCli {
     private JobsCli() {
     }
 
-    /** {@code main}'s entry: the process's environment, stdout and stderr. */
+    /**
+     * {@code main}'s entry: the process's environment, stdout and stderr. The process is the
+     * command's own, so the client library's logging is turned down for it.
+     */
     public static int run(String[] args) {
+        quietLibraries();
         return run(args, System.getenv(), System.out, System.err);
     }
 
@@ -40,7 +44,6 @@ public final class JobsCli {
      * @param env the environment ({@code REDIS_URL}, {@code JOB_ID_SECRET})
      */
     public static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-        quietLibraries();
         JobsCommand jobs = new JobsCommand(env, out);
         CommandLine line = new CommandLine(jobs)
                 .setCommandName("switchboard jobs")

@@ -353,6 +353,22 @@ class JobsCliTest {
     }
 
     @Test
+    void cancellingARunningJobAsksItsWorkerToStopIt() throws Exception {
+        CountDownLatch holding = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        String running = enqueue(job("hold_job", "high"));
+        worker("sb-cli-cancel", List.of("high"), holding, release);
+        assertTrue(holding.await(10, TimeUnit.SECONDS));
+        Result result = jobs("cancel", running, "--json");
+        assertEquals(0, result.code(), result.toString());
+        assertEquals("cancel_requested", result.json().get("outcome").asText());
+        Result human = jobs("cancel", running);
+        assertEquals(0, human.code(), human.toString());
+        assertEquals("job " + running + " is running: its worker was asked to stop it", human.out().strip());
+        release.countDown();
+    }
+
+    @Test
     void cancelCancelsAJobOrARunWithinItsBusiness() {
         String queued = enqueue(job("noop_job", "default"));
         Result canceled = jobs("cancel", queued);
