@@ -24,11 +24,12 @@ public final class JobCatalogue implements JobHandlers {
             PushSendJob.DEFINITION,
             SendWebhookJob.DEFINITION,
             RemindersTickJob.DEFINITION,
-            RemindersCleanupJob.DEFINITION);
+            RemindersCleanupJob.DEFINITION,
+            BroadcastJob.DEFINITION);
 
     /** Jobs of the original system that have no handler yet: nothing enqueues them (README). */
     public static final List<String> NOT_BUILT_YET = List.of(
-            "broadcast_job", "create_call_log_job", "finalize_call_log_job",
+            "create_call_log_job", "finalize_call_log_job",
             "create_lead_from_call_job", "prebuild_prompt_job", "recording_job", "save_conversation_turn_job",
             "warmup_agents_job", "gmail_sync_job", "cleanup_old_recordings_job");
 

@@ -1,5 +1,6 @@
 package dev.switchboard.domain;
 
+import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.JobQueue;
@@ -7,6 +8,7 @@ import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
 import dev.switchboard.ports.out.ReminderRepository;
+import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.ports.out.WebPushSender;
 import dev.switchboard.ports.out.WebhookDeliveryRepository;
 import dev.switchboard.ports.out.WebhookEndpointRepository;
@@ -25,6 +27,8 @@ import java.util.Objects;
  * @param jobs              for jobs that enqueue follow-up jobs
  * @param webPush           sends Web Push notifications ({@code push_send_job})
  * @param webhooks          delivers signed webhook events ({@code send_webhook_job})
+ * @param broadcasts        broadcast runs and their recipients ({@code broadcast_job})
+ * @param broadcastPacer    each business's broadcast send rate ({@code BROADCAST_RATE})
  * @param reminderRetention how long reminders are kept after they were due ({@code REMINDER_RETENTION})
  * @param clock             wall-clock time for stored timestamps
  */
@@ -37,10 +41,12 @@ public record JobCollaborators(
         ReminderRepository reminders,
         WebhookEndpointRepository webhookEndpoints,
         WebhookDeliveryRepository webhookDeliveries,
+        BroadcastRepository broadcasts,
         ChatModel chat,
         WhatsAppGateway whatsApp,
         WebPushSender webPush,
         WebhookSender webhooks,
+        SendPacer broadcastPacer,
         JobQueue jobs,
         Duration reminderRetention,
         Clock clock) {
@@ -54,10 +60,12 @@ public record JobCollaborators(
         Objects.requireNonNull(reminders, "reminders");
         Objects.requireNonNull(webhookEndpoints, "webhookEndpoints");
         Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
+        Objects.requireNonNull(broadcasts, "broadcasts");
         Objects.requireNonNull(chat, "chat");
         Objects.requireNonNull(whatsApp, "whatsApp");
         Objects.requireNonNull(webPush, "webPush");
         Objects.requireNonNull(webhooks, "webhooks");
+        Objects.requireNonNull(broadcastPacer, "broadcastPacer");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(reminderRetention, "reminderRetention");
         Objects.requireNonNull(clock, "clock");

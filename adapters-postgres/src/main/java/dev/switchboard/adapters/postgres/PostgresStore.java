@@ -3,6 +3,7 @@ package dev.switchboard.adapters.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
@@ -182,6 +183,10 @@ public final class PostgresStore implements AutoCloseable {
 
     public WebhookEndpointRepository webhookEndpoints() {
         return new PostgresWebhookEndpointRepository(database, clock);
+    }
+
+    public BroadcastRepository broadcasts() {
+        return new PostgresBroadcastRepository(database, clock);
     }
 
     public WebhookDeliveryRepository webhookDeliveries() {

@@ -71,6 +71,11 @@ public final class RedisKeys {
         return "switchboard:rate:" + part(businessId);
     }
 
+    /** A business's broadcast send pace (BROADCAST_RATE): a token bucket of one message. */
+    public static String broadcastPace(String businessId) {
+        return "switchboard:pace:broadcast:" + part(businessId);
+    }
+
     /** Wake-up tokens that let idle workers block instead of polling. */
     public static String wake(String queue) {
         return "switchboard:wake:" + queue;

@@ -32,7 +32,11 @@ import dev.switchboard.adapters.redis.RedisRateLimiter;
 import dev.switchboard.adapters.redis.RedisSchedulerStatus;
 import dev.switchboard.adapters.redis.RedisVapidKeyStore;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
+import dev.switchboard.domain.CancelRunService;
 import dev.switchboard.domain.SendPushService;
+import dev.switchboard.domain.StartBroadcastService;
+import dev.switchboard.ports.in.CancelRunUseCase;
+import dev.switchboard.ports.out.JobAdministration;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.VapidKeyPair;
@@ -59,7 +63,7 @@ import java.util.logging.Logger;
  * Never: start a thread, executor or timer; execute a job.
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
- * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, health,
+ * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, broadcasts, health,
  * CRM records, push subscriptions, reminders and webhook endpoints, metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
@@ -109,11 +113,12 @@ public final class ApiRole implements AutoCloseable {
         services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
                 config.schedulerTick(), clock));
         services.add(new JobQueriesHttpService(tokens, inspection, config.queues()));
-        services.add(new JobActionsHttpService(tokens, inspection, new RedisJobAdministration(redis, clock)));
+        RedisJobAdministration administration = new RedisJobAdministration(redis, clock);
+        services.add(new JobActionsHttpService(tokens, inspection, administration,
+                cancelRun(administration, store, queue, clock)));
         services.add(new PushHttpService(tokens, Optional.of(sendPush(queue)), quota));
-        // broadcast_job has no handler yet: its route answers 501 and enqueues nothing. With a
-        // handler, pass Optional.of(startBroadcast(queue)).
-        services.add(new BroadcastsHttpService(tokens, Optional.empty(), quota));
+        services.add(store.<HttpService>map(s -> new BroadcastsHttpService(tokens, startBroadcast(s, queue),
+                s.broadcasts(), inspection, quota)).orElseGet(() -> BroadcastsHttpService.unconfigured(tokens)));
         services.addAll(store.map(s -> notificationServices(tokens, s, redis, notifications, clock))
                 .orElseGet(() -> List.of(PushSubscriptionsHttpService.unconfigured(tokens),
                         RemindersHttpService.unconfigured(tokens), WebhooksHttpService.unconfigured(tokens))));
@@ -136,6 +141,17 @@ public final class ApiRole implements AutoCloseable {
 
     private static JobQueue jobQueue(RedisConnections redis, RoleConfig config) {
         return new RedisJobQueue(redis, Clock.systemUTC(), config.jobIdSecret());
+    }
+
+    private static StartBroadcastUseCase startBroadcast(PostgresStore store, JobQueue queue) {
+        return new StartBroadcastService(store.broadcasts(), queue);
+    }
+
+    /** A run's jobs, and with the CRM store also the broadcast of that run id. */
+    private static CancelRunUseCase cancelRun(JobAdministration administration, Optional<PostgresStore> store,
+                                              JobQueue queue, Clock clock) {
+        return store.map(s -> new CancelRunService(administration, s.broadcasts(), s.webhookEndpoints(), queue, clock))
+                .orElseGet(() -> new CancelRunService(administration));
     }
 
     private static SendPushUseCase sendPush(JobQueue queue) {

@@ -2,6 +2,7 @@ package dev.switchboard.roles.worker;
 
 import dev.switchboard.adapters.http.HttpChatModel;
 import dev.switchboard.adapters.http.HttpWhatsAppGateway;
+import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.WhatsAppGateway;
@@ -25,10 +26,14 @@ import java.util.Optional;
  * once): the AI ({@code AI_BASE_URL}, {@code AI_API_KEY}, {@code AI_MODEL}, {@code AI_TIMEOUT},
  * {@code AI_MAX_TOKENS}, {@code AI_MAX_TOKENS_FIELD}; the embedded agent when {@code AI_BASE_URL}
  * is unset) and the WhatsApp gateway ({@code WHATSAPP_GATEWAY_URL}, {@code WHATSAPP_GATEWAY_SECRET},
- * {@code WHATSAPP_GATEWAY_TIMEOUT}; unset: sends fail at once with a message saying so). Secrets
- * never appear in {@link #toString()}.
+ * {@code WHATSAPP_GATEWAY_TIMEOUT}; unset: sends fail at once with a message saying so), and the pace
+ * of broadcasts through it ({@code BROADCAST_RATE}, messages per second per business, default 1;
+ * WhatsApp bans numbers that send like spammers). Secrets never appear in {@link #toString()}.
  */
-record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway) {
+record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway,
+                          double broadcastRate) {
+
+    static final double DEFAULT_BROADCAST_RATE = 1;
 
     static WorkerIntegrations fromEnvironment(Map<String, String> env) {
         List<String> problems = new ArrayList<>();
@@ -58,10 +63,11 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             Duration timeout = duration(env, "WHATSAPP_GATEWAY_TIMEOUT", Duration.ofSeconds(20), problems);
             gateway = Optional.of(new HttpWhatsAppGateway.Settings(gatewayUrl.get(), secret.orElse(""), timeout));
         }
+        double broadcastRate = rate(env, "BROADCAST_RATE", DEFAULT_BROADCAST_RATE, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new WorkerIntegrations(ai, gateway);
+        return new WorkerIntegrations(ai, gateway, broadcastRate);
     }
 
     ChatModel chatModel(HttpClient http) {
@@ -80,7 +86,8 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
     String describe() {
         return "AI: " + ai.map(s -> s.model() + " at " + s.baseUrl()).orElse("embedded agent (AI_BASE_URL unset)")
                 + "; WhatsApp gateway: " + gateway.map(s -> s.baseUrl().toString())
-                .orElse("none (WHATSAPP_GATEWAY_URL unset: replies fail until it is set)");
+                .orElse("none (WHATSAPP_GATEWAY_URL unset: replies fail until it is set)")
+                + "; broadcasts at " + broadcastRate + " message(s)/s per business";
     }
 
     private static Optional<String> nonBlank(Map<String, String> env, String name) {
@@ -123,6 +130,25 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             problems.add(e.getMessage());
             return fallback;
         }
+    }
+
+    /** Messages per second: a positive decimal ({@code 1}, {@code 0.5}, {@code 20}), at most {@link RedisSendPacer#MAX_RATE}. */
+    private static double rate(Map<String, String> env, String name, double fallback, List<String> problems) {
+        Optional<String> value = nonBlank(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            double rate = Double.parseDouble(value.get());
+            if (rate > 0 && rate <= RedisSendPacer.MAX_RATE) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + " must be messages per second, above 0 and at most " + (int) RedisSendPacer.MAX_RATE
+                + " (e.g. 1 or 0.5), was '" + value.get() + "'");
+        return fallback;
     }
 
     private static int positive(Map<String, String> env, String name, int fallback, List<String> problems) {

@@ -11,6 +11,7 @@ import dev.switchboard.adapters.redis.RedisVapidKeyStore;
 import dev.switchboard.adapters.redis.RedisJobClaims;
 import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
+import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
@@ -103,8 +104,9 @@ public final class WorkerRole implements AutoCloseable {
         OutboundGuard guard = outboundGuard(notifications, http);
         return new JobCollaborators(store.businesses(), store.leads(), store.messages(), store.whatsAppSessions(),
                 store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(), store.webhookDeliveries(),
-                integrations.chatModel(http), integrations.whatsAppGateway(http, clock),
+                store.broadcasts(), integrations.chatModel(http), integrations.whatsAppGateway(http, clock),
                 webPush(notifications, redis, guard, clock), webhooks(notifications, guard, clock),
+                new RedisSendPacer(redis, integrations.broadcastRate()),
                 new RedisJobQueue(redis, clock, config.jobIdSecret()), notifications.reminderRetention(), clock);
     }
 

@@ -64,12 +64,14 @@ class SessionsCleanupJobTest {
     private JobHandler job(ChatModel chat) {
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), chat, message -> {
+                store.webhookDeliveries(), store.broadcasts(), chat, message -> {
                     throw new AssertionError("the cleanup sends nothing");
                 }, (subscription, notification) -> {
                     throw new AssertionError("the cleanup pushes nothing");
                 }, message -> {
                     throw new AssertionError("the cleanup calls no webhook");
+                }, (business, wait) -> {
+                    throw new AssertionError("the cleanup broadcasts nothing");
                 }, request -> {
                     throw new AssertionError("the cleanup enqueues nothing");
                 }, Duration.ofDays(30), clock);
