@@ -235,9 +235,9 @@ class JobsCliTest {
         assertTrue(a.get("last_heartbeat_age_seconds").asDouble() < 10, a.toString());
         release.countDown();
         awaitStatus(held, "finished");
-        // A registration whose hash expired (a worker that died) is not listed.
-        redis.commands().del("rq:worker:sb-cli-b");
-        assertEquals(List.of("sb-cli-a"), names(jobs("workers", "--json").json().get("workers")));
+        // A worker that died: its hash expired, its name is still in rq:workers. It is not listed.
+        redis.commands().sadd("rq:workers", "rq:worker:sb-cli-dead");
+        assertEquals(List.of("sb-cli-a", "sb-cli-b"), names(jobs("workers", "--json").json().get("workers")));
     }
 
     @Test
@@ -360,12 +360,14 @@ class JobsCliTest {
         String running = enqueue(job("hold_job", "high"));
         worker("sb-cli-cancel", List.of("high"), holding, release);
         assertTrue(holding.await(10, TimeUnit.SECONDS));
-        Result result = jobs("cancel", running, "--json");
-        assertEquals(0, result.code(), result.toString());
-        assertEquals("cancel_requested", result.json().get("outcome").asText());
         Result human = jobs("cancel", running);
         assertEquals(0, human.code(), human.toString());
         assertEquals("job " + running + " is running: its worker was asked to stop it", human.out().strip());
+        // The worker interrupts the handler at its next heartbeat and settles the job as canceled.
+        awaitStatus(running, "canceled");
+        Result after = jobs("cancel", running, "--json");
+        assertEquals(1, after.code(), after.toString());
+        assertTrue(after.json().get("error").asText().contains("had already finished, failed or been canceled"));
         release.countDown();
     }
 
