@@ -101,7 +101,8 @@ public final class ApiRole implements AutoCloseable {
         TwilioSettings twilio = TwilioSettings.fromEnvironment(environment);
         NotificationSettings notifications = NotificationSettings.fromEnvironment(environment);
         Optional<PostgresStore> store = crmStore(config);
-        RedisConnections redis = RedisConnections.connect(config.redisUrl());
+        RedisConnections redis = RedisConnections.connect(config.redisUrl(),
+                new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
         SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());

@@ -87,7 +87,8 @@ public final class WorkerRole implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         Clock jobClock = jobClock(environment, clock);
         PostgresStore store = PostgresStore.start(databaseUrl, config.databasePoolSize(), clock);
-        RedisConnections redis = RedisConnections.connect(config.redisUrl());
+        RedisConnections redis = RedisConnections.connect(config.redisUrl(),
+                new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         HttpClient http = httpClient();
         JobRunner runner = new JobRunner(
                 new JobRunner.Settings(workerName(), config.queues(), config.concurrency(), config.workerLease(),
