@@ -2,11 +2,13 @@ package dev.switchboard.domain;
 
 import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.CallLogRepository;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.GmailConnectionRepository;
 import dev.switchboard.ports.out.GmailMailbox;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.LeadRepository;
+import dev.switchboard.ports.out.LiveCalls;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
 import dev.switchboard.ports.out.ReminderRepository;
@@ -27,6 +29,8 @@ import java.util.Optional;
  * What the worker hands the job handlers: the driven ports, wired once by the worker role. Each
  * job's constructor takes the few it uses.
  *
+ * @param callLogs          call logs and their turns (the call jobs)
+ * @param liveCalls         which calls a calls process serves now ({@code finalize_abandoned_calls_job})
  * @param jobs              for jobs that enqueue follow-up jobs
  * @param webPush           sends Web Push notifications ({@code push_send_job})
  * @param webhooks          delivers signed webhook events ({@code send_webhook_job})
@@ -48,6 +52,8 @@ public record JobCollaborators(
         WebhookDeliveryRepository webhookDeliveries,
         BroadcastRepository broadcasts,
         GmailConnectionRepository gmailConnections,
+        CallLogRepository callLogs,
+        LiveCalls liveCalls,
         ChatModel chat,
         WhatsAppGateway whatsApp,
         WebPushSender webPush,
@@ -69,6 +75,8 @@ public record JobCollaborators(
         Objects.requireNonNull(webhookDeliveries, "webhookDeliveries");
         Objects.requireNonNull(broadcasts, "broadcasts");
         Objects.requireNonNull(gmailConnections, "gmailConnections");
+        Objects.requireNonNull(callLogs, "callLogs");
+        Objects.requireNonNull(liveCalls, "liveCalls");
         Objects.requireNonNull(chat, "chat");
         Objects.requireNonNull(whatsApp, "whatsApp");
         Objects.requireNonNull(webPush, "webPush");

@@ -57,7 +57,8 @@ public final class PeriodicJobs {
     }
 
     /**
-     * The whole table of the original system, with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
+     * The whole table of the original system (plus {@code finalize_abandoned_calls_job}, the sweep
+     * for calls whose calls process died), with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
      * business time zone). The minute-based jobs do not depend on the zone.
      */
     public static List<PeriodicJob> table(ZoneId zone) {
@@ -73,6 +74,8 @@ public final class PeriodicJobs {
                         Schedule.dailyAt(LocalTime.of(4, 0), zone), DAILY_RETRY),
                 // One slot for all mailboxes: the job fans out into one sync per connected mailbox.
                 new PeriodicJob("gmail_sync_job", Queues.LOW, Map.of(),
-                        Schedule.every(Duration.ofMinutes(5)), RetryPolicy.NONE));
+                        Schedule.every(Duration.ofMinutes(5)), RetryPolicy.NONE),
+                new PeriodicJob("finalize_abandoned_calls_job", Queues.MAINTENANCE, Map.of(),
+                        Schedule.every(Duration.ofMinutes(1)), RetryPolicy.NONE));
     }
 }

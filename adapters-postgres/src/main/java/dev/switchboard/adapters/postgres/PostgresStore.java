@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.GmailConnectionRepository;
+import dev.switchboard.ports.out.CallLogRepository;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
@@ -196,6 +197,10 @@ public final class PostgresStore implements AutoCloseable {
 
     public GmailConnectionRepository gmailConnections() {
         return new PostgresGmailConnectionRepository(database, clock);
+    }
+
+    public CallLogRepository callLogs() {
+        return new PostgresCallLogRepository(database, clock);
     }
 
     /** How many migrations this start applied (0 when the schema was up to date). */

@@ -58,14 +58,16 @@ public final class Switchboard {
             case API -> ApiRole.start(config);
             case WORKER -> WorkerRole.startUntilShutdown(config);
             case SCHEDULER -> SchedulerRole.startUntilShutdown(config);
-            case CALLS -> CallsRole.start(config);
+            case CALLS -> CallsRole.startUntilShutdown(config);
             case ALL -> startAll(config);
         };
     }
 
     /**
-     * Development only: one process, one HTTP port (api and calls routes together). The api starts
-     * first, so a port in use ends the process before any worker or scheduler thread exists.
+     * Development only: one process, one HTTP port (api and calls routes together, the media
+     * stream WebSocket included). The calls role's live-call machinery starts first, without a
+     * server; a port in use then stops it again and ends the process before any worker or
+     * scheduler thread exists.
      */
     private static Object startAll(RoleConfig config) {
         if (config.databaseUrl().isEmpty()) {
@@ -73,7 +75,14 @@ public final class Switchboard {
             throw new ConfigException("DATABASE_URL must be set for SERVICE_ROLE=all (./switchboard starts a private"
                     + " PostgreSQL when it is unset)");
         }
-        ApiRole api = ApiRole.start(config, CallsRole.httpServices());
+        CallsRole calls = CallsRole.embeddedUntilShutdown(config, System.getenv());
+        ApiRole api;
+        try {
+            api = ApiRole.start(config, System.getenv(), calls.httpServices(), calls.routings());
+        } catch (RuntimeException e) {
+            calls.close();
+            throw e;
+        }
         WorkerRole.startUntilShutdown(config);
         SchedulerRole.startUntilShutdown(config);
         return api;

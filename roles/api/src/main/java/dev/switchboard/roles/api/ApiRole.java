@@ -23,6 +23,7 @@ import dev.switchboard.adapters.http.SwitchboardMetrics;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
 import dev.switchboard.adapters.http.WhatsAppWebhookHttpService;
 import dev.switchboard.adapters.http.CrmHttpService;
+import dev.switchboard.adapters.http.CallLogsHttpService;
 import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
@@ -51,6 +52,8 @@ import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
 
+import io.helidon.common.Builder;
+import io.helidon.webserver.Routing;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Clock;
@@ -67,7 +70,7 @@ import java.util.logging.Logger;
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
  * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, broadcasts, health,
- * CRM records, push subscriptions, reminders and webhook endpoints, Gmail mailboxes, metrics,
+ * CRM records, call logs, push subscriptions, reminders and webhook endpoints, Gmail mailboxes, metrics,
  * dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
@@ -98,6 +101,15 @@ public final class ApiRole implements AutoCloseable {
 
     /** As {@link #start(RoleConfig, List)}, reading {@link TwilioSettings} from {@code environment} (tests). */
     public static ApiRole start(RoleConfig config, Map<String, String> environment, List<HttpService> extraServices) {
+        return start(config, environment, extraServices, List.of());
+    }
+
+    /**
+     * As {@link #start(RoleConfig, Map, List)}, serving {@code extraRoutings} on the same port too
+     * ({@code all} mode: the calls role's media stream WebSocket).
+     */
+    public static ApiRole start(RoleConfig config, Map<String, String> environment, List<HttpService> extraServices,
+                                List<Builder<?, ? extends Routing>> extraRoutings) {
         TwilioSettings twilio = TwilioSettings.fromEnvironment(environment);
         NotificationSettings notifications = NotificationSettings.fromEnvironment(environment);
         Optional<PostgresStore> store = crmStore(config);
@@ -112,7 +124,7 @@ public final class ApiRole implements AutoCloseable {
         List<HttpService> services = new ArrayList<>();
         services.add(new WhatsAppWebhookHttpService(receiveWhatsAppMessages(queue), config.internalSecret(), quota));
         services.add(new HealthHttpService(config.role().id()));
-        services.add(TwilioWebhooks.httpService(config, twilio, queue));
+        services.add(TwilioWebhooks.httpService(config, twilio, queue, clock));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
         services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
                 config.schedulerTick(), clock));
@@ -130,12 +142,15 @@ public final class ApiRole implements AutoCloseable {
                 .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
         services.add(store.<HttpService>map(s -> new GmailHttpService(tokens, connectGmail(s, queue),
                 s.gmailConnections(), quota)).orElseGet(() -> GmailHttpService.unconfigured(tokens)));
+        services.add(store.<HttpService>map(s -> new CallLogsHttpService(tokens, s.callLogs()))
+                .orElseGet(() -> CallLogsHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));
         services.add(new DashboardHttpService());
         services.addAll(extraServices);
         SwitchboardHttpServer server;
         try {
-            server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics), serverLimits(config));
+            server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics), serverLimits(config),
+                    extraRoutings);
         } catch (PortInUseException e) {
             redis.close();
             store.ifPresent(PostgresStore::close);

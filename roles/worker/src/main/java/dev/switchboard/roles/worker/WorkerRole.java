@@ -12,6 +12,7 @@ import dev.switchboard.adapters.redis.RedisJobClaims;
 import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisSendPacer;
+import dev.switchboard.adapters.redis.RedisLiveCalls;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
@@ -107,7 +108,8 @@ public final class WorkerRole implements AutoCloseable {
         OutboundGuard guard = outboundGuard(notifications, http);
         return new JobCollaborators(store.businesses(), store.leads(), store.messages(), store.whatsAppSessions(),
                 store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(), store.webhookDeliveries(),
-                store.broadcasts(), store.gmailConnections(), integrations.chatModel(http),
+                store.broadcasts(), store.gmailConnections(), store.callLogs(), new RedisLiveCalls(redis),
+                integrations.chatModel(http),
                 integrations.whatsAppGateway(http, clock), webPush(notifications, redis, guard, clock),
                 webhooks(notifications, guard, clock), new RedisSendPacer(redis, integrations.broadcastRate()),
                 integrations.gmailMailbox(http, clock), new RedisJobQueue(redis, clock, config.jobIdSecret()),

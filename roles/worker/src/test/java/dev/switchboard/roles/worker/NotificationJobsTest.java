@@ -93,8 +93,8 @@ class NotificationJobsTest {
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), new EmbeddedChatModel(),
-                message -> {
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
+                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(), message -> {
                     throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
                 },
                 new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com", Duration.ofSeconds(2), 2),
