@@ -86,7 +86,8 @@ class BroadcastJobTest {
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), new EmbeddedChatModel(),
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
+                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(),
                 // A short timeout, so a test can make an answer arrive too late.
                 new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()), GATEWAY_SECRET,
                         Duration.ofMillis(700)), http, clock),

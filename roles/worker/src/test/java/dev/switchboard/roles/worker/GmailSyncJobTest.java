@@ -90,7 +90,8 @@ class GmailSyncJobTest {
                 Duration.ofMillis(50)), http, clock);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), new EmbeddedChatModel(),
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
+                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(),
                 message -> {
                     throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
                 }, (subscription, notification) -> {

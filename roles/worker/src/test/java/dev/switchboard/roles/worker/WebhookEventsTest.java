@@ -91,7 +91,8 @@ class WebhookEventsTest {
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), new EmbeddedChatModel(),
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
+                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(),
                 new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()), GATEWAY_SECRET,
                         Duration.ofSeconds(5)), http, clock),
                 (subscription, notification) -> {
