@@ -8,7 +8,16 @@ import dev.switchboard.ports.in.CallParties;
 import dev.switchboard.ports.in.ReceiveCallEventCommand;
 import dev.switchboard.ports.in.ReceiveCallEventResult;
 import dev.switchboard.ports.in.ReceiveCallEventUseCase;
+import dev.switchboard.ports.out.CallLogEnd;
+import dev.switchboard.ports.out.CallLogStart;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobQueue;
 
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
@@ -22,12 +31,13 @@ import java.util.Set;
  * <ul>
  *   <li>Call started (voice webhook): the call is connected to the media stream of the business
  *       that owns the number; a call to a number no business owns is rejected.</li>
- *   <li>Call ended, recording completed: validated and acknowledged.</li>
+ *   <li>Call ended (a final status): {@code finalize_call_log_job} with Twilio's word on how,
+ *       deduplicated on the call's end, whichever final status arrives first.</li>
+ *   <li>Recording completed: validated and acknowledged.</li>
  * </ul>
- * The call jobs ({@code prebuild_prompt_job}, {@code create_call_log_job},
- * {@code create_lead_from_call_job}, {@code finalize_call_log_job}, {@code recording_job}) have no
- * handler yet, so nothing is enqueued for them (nothing may fail as an unknown job); they join
- * here, deduplicated per event with {@link CallDedupeKeys}, with their job types.
+ * The call log, the caller's lead and the turns are the calls role's jobs, enqueued when the media
+ * stream starts. {@code prebuild_prompt_job} and {@code recording_job} have no handler yet, so
+ * nothing is enqueued for them (nothing may fail as an unknown job).
  */
 public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
 
@@ -38,16 +48,23 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
     static final String NOT_BUILT = "accepted; not processed yet: no handler for ";
 
     private final BusinessPhoneNumbers numbers;
+    private final JobQueue jobs;
+    private final Clock clock;
 
-    public ReceiveCallEventService(BusinessPhoneNumbers numbers) {
+    /**
+     * @param clock when a status callback carries no usable {@code Timestamp}, the call ended now
+     */
+    public ReceiveCallEventService(BusinessPhoneNumbers numbers, JobQueue jobs, Clock clock) {
         this.numbers = Objects.requireNonNull(numbers, "numbers");
+        this.jobs = Objects.requireNonNull(jobs, "jobs");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
 
     @Override
     public ReceiveCallEventResult receive(ReceiveCallEventCommand command) {
         return switch (command.event()) {
             case CallStarted started -> started(started, command.traceId());
-            case CallStatusChanged status -> statusChanged(status);
+            case CallStatusChanged status -> statusChanged(status, command.traceId());
             case RecordingStatusChanged recording -> recording(recording, command);
         };
     }
@@ -75,7 +92,7 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
         return parameters;
     }
 
-    private ReceiveCallEventResult statusChanged(CallStatusChanged status) {
+    private ReceiveCallEventResult statusChanged(CallStatusChanged status, String traceId) {
         if (!FINAL_STATUSES.contains(status.callStatus())) {
             return new ReceiveCallEventResult.Ignored("call status '" + status.callStatus() + "' is not final");
         }
@@ -83,7 +100,28 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
         if (owner.isEmpty()) {
             return new ReceiveCallEventResult.Ignored(notOurs(status.parties()));
         }
-        return new ReceiveCallEventResult.Ignored(NOT_BUILT + "finalize_call_log_job");
+        Instant ended = status.timestamp().flatMap(ReceiveCallEventService::rfc2822).orElseGet(clock::instant);
+        Optional<Integer> duration = status.callDuration().filter(d -> d >= 0 && d <= Integer.MAX_VALUE)
+                .map(Long::intValue);
+        CallLogStart start = new CallLogStart(owner.get(), status.callSid(), CallArgs.direction(status.parties().direction()),
+                status.parties().from(), status.parties().to(), Optional.empty(),
+                ended.minusSeconds(duration.orElse(0)));
+        FinalizeCallLogJob.Args args = new FinalizeCallLogJob.Args(start, FinalizeCallLogJob.Source.TWILIO,
+                new CallLogEnd(status.callStatus(), Optional.of(ended), duration), Optional.empty(),
+                Optional.of("Twilio status " + status.callStatus()));
+        EnqueueResult finalize = jobs.enqueue(FinalizeCallLogJob.DEFINITION.deduplicatedRequest(args, owner.get(), traceId,
+                CallDedupeKeys.callEvent(status.callSid(), CallDedupeKeys.ENDED, FinalizeCallLogJob.DEFINITION.name()),
+                CallDedupeKeys.TTL));
+        return new ReceiveCallEventResult.Accepted(owner.get(), List.of(finalize));
+    }
+
+    /** Twilio's {@code Timestamp} ({@code Tue, 24 Nov 2026 18:31:19 +0000}); empty when it is not one. */
+    static Optional<Instant> rfc2822(String timestamp) {
+        try {
+            return Optional.of(ZonedDateTime.parse(timestamp.strip(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
     }
 
     private ReceiveCallEventResult recording(RecordingStatusChanged recording, ReceiveCallEventCommand command) {

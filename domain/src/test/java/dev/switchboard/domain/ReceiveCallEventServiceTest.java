@@ -8,6 +8,14 @@ import dev.switchboard.ports.in.ReceiveCallEventCommand;
 import dev.switchboard.ports.in.ReceiveCallEventResult;
 import org.junit.jupiter.api.Test;
 
+import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobRequest;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,13 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * What each call event leads to. The call jobs have no handler yet, so the service needs no queue
- * and must ask for no job: nothing may fail as an unknown job.
+ * What each call event leads to: which job, with which arguments and dedupe key. The requests are
+ * collected here; that they reach Redis is {@code TwilioWebhookTest}'s (roles/api) concern. Jobs
+ * without a handler yet ({@code prebuild_prompt_job}, {@code recording_job}) are never asked for.
  */
 class ReceiveCallEventServiceTest {
     private static final String SID = "CA0123456789abcdef0123456789abcdef";
+    private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
+    private final List<JobRequest> enqueued = new ArrayList<>();
     private final ReceiveCallEventService service = new ReceiveCallEventService(
-            new BusinessPhoneNumbers(Map.of("+15550001111", "biz-1")));
+            new BusinessPhoneNumbers(Map.of("+15550001111", "biz-1")), request -> {
+                enqueued.add(request);
+                return new EnqueueResult.Enqueued("job-" + enqueued.size());
+            }, Clock.fixed(NOW, ZoneOffset.UTC));
 
     private static CallParties inbound(String to) {
         return new CallParties(Optional.of("+15557770000"), Optional.of(to), Optional.of("inbound"));
@@ -52,7 +66,7 @@ class ReceiveCallEventServiceTest {
         ReceiveCallEventResult.ConnectToMediaStream connect =
                 assertInstanceOf(ReceiveCallEventResult.ConnectToMediaStream.class, result);
         assertEquals("biz-1", connect.businessId());
-        assertEquals(List.of(), connect.jobs(), "the call jobs have no handler yet");
+        assertEquals(List.of(), connect.jobs(), "the call log and lead are the calls role's, at the stream's start");
         assertEquals(List.of("CallSid", "From", "To", "Direction", "BusinessId", "TraceId"),
                 List.copyOf(connect.streamParameters().keySet()));
         assertEquals("biz-1", connect.streamParameters().get("BusinessId"));
@@ -67,19 +81,46 @@ class ReceiveCallEventServiceTest {
     }
 
     @Test
-    void aFinalStatusIsAcknowledgedAndNamesTheJobThatIsNotBuiltYet() {
+    void aFinalStatusFinalizesTheCallWithTwiliosWordOnceWhicheverStatusComesFirst() {
         for (String s : List.of("completed", "busy", "failed", "no-answer", "canceled")) {
-            ReceiveCallEventResult.Ignored ignored =
-                    assertInstanceOf(ReceiveCallEventResult.Ignored.class, receive(status(s), null), s);
-            assertTrue(ignored.reason().contains("finalize_call_log_job"), ignored.reason());
+            ReceiveCallEventResult.Accepted accepted =
+                    assertInstanceOf(ReceiveCallEventResult.Accepted.class, receive(status(s), null), s);
+            assertEquals("biz-1", accepted.businessId());
+            JobRequest request = enqueued.getLast();
+            assertEquals("finalize_call_log_job", request.name());
+            assertEquals("biz-1", request.businessId());
+            assertEquals("twilio:" + SID + ":ended:finalize_call_log_job", request.dedupe().orElseThrow().key(),
+                    "one key for every final status of the call");
+            FinalizeCallLogJob.Args args = FinalizeCallLogJob.DEFINITION.argsOf(new JobExecution("j", request.name(),
+                    request.kwargs(), request.businessId(), request.traceId(), 1, (p, m) -> { }));
+            assertEquals(FinalizeCallLogJob.Source.TWILIO, args.source());
+            assertEquals(s, args.end().outcome());
+            assertEquals(Optional.of(42), args.end().durationSeconds());
+            assertEquals(Optional.of(NOW), args.end().endedAt(), "no Timestamp: the call ended now");
+            assertEquals(NOW.minusSeconds(42), args.start().startedAt());
+            assertEquals("inbound", args.start().direction());
+            assertEquals(Optional.of("+15557770000"), args.start().fromNumber());
         }
     }
 
     @Test
-    void aStatusThatIsNotFinalAsksForNothing() {
+    void twiliosTimestampIsWhenTheCallEnded() {
+        receive(new CallStatusChanged(SID, inbound("+15550001111"), "completed", Optional.of(10L), Optional.empty(),
+                Optional.of("Mon, 30 Nov 2026 11:59:00 +0000")), null);
+        JobRequest request = enqueued.getLast();
+        assertEquals("2026-11-30T11:59:00Z", request.kwargs().get("ended_at"));
+        assertEquals("2026-11-30T11:58:50Z", request.kwargs().get("started_at"));
+        assertEquals(Optional.empty(), ReceiveCallEventService.rfc2822("yesterday"));
+    }
+
+    @Test
+    void aStatusThatIsNotFinalOrOfAnotherNumberAsksForNothing() {
         for (String s : List.of("queued", "initiated", "ringing", "in-progress", "something-new")) {
             assertInstanceOf(ReceiveCallEventResult.Ignored.class, receive(status(s), null), s);
         }
+        assertInstanceOf(ReceiveCallEventResult.Ignored.class, receive(new CallStatusChanged(SID,
+                inbound("+15559990000"), "completed", Optional.empty(), Optional.empty(), Optional.empty()), null));
+        assertEquals(List.of(), enqueued);
     }
 
     @Test

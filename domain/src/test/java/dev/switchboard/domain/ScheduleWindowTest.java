@@ -51,13 +51,16 @@ class ScheduleWindowTest {
         assertEquals(List.of(
                 "reminders_tick_job@2026-11-22T22:32Z", "reminders_tick_job@2026-11-22T22:33Z",
                 "reminders_tick_job@2026-11-22T22:34Z", "reminders_tick_job@2026-11-22T22:35Z",
-                "whatsapp_sessions_cleanup_job@2026-11-22T22:35Z",
+                "whatsapp_sessions_cleanup_job@2026-11-22T22:35Z", "gmail_sync_job@2026-11-22T22:35Z",
                 "reminders_tick_job@2026-11-22T22:36Z", "reminders_tick_job@2026-11-22T22:37Z",
                 "reminders_tick_job@2026-11-22T22:38Z", "reminders_tick_job@2026-11-22T22:39Z",
                 "reminders_tick_job@2026-11-22T22:40Z",
-                "whatsapp_sessions_cleanup_job@2026-11-22T22:40Z",
+                "whatsapp_sessions_cleanup_job@2026-11-22T22:40Z", "gmail_sync_job@2026-11-22T22:40Z",
                 "reminders_tick_job@2026-11-22T22:41Z"),
-                due.stream().map(Slot::id).toList(), "oldest first; equal starts in table order");
+                due.stream().map(Slot::id).filter(id -> !id.startsWith("finalize_abandoned_calls_job")).toList(),
+                "oldest first; equal starts in table order");
+        assertEquals(10, due.stream().filter(s -> s.job().name().equals("finalize_abandoned_calls_job")).count(),
+                "the sweep for calls of dead calls processes runs every minute too");
     }
 
     @Test
@@ -65,7 +68,8 @@ class ScheduleWindowTest {
         // 03:00 and 04:00 in Helsinki (EET) are 01:00Z and 02:00Z.
         List<String> due = new ScheduleWindow(Instant.parse("2026-11-22T00:59:00Z"), Instant.parse("2026-11-22T02:00:00Z"))
                 .dueSlots(PeriodicJobs.table(ZoneId.of("Europe/Helsinki"))).stream()
-                .map(Slot::id).filter(id -> !id.startsWith("reminders_tick") && !id.startsWith("whatsapp")).toList();
+                .map(Slot::id).filter(id -> !id.startsWith("reminders_tick") && !id.startsWith("whatsapp")
+                        && !id.startsWith("gmail") && !id.startsWith("finalize_abandoned_calls")).toList();
 
         assertEquals(List.of("reminders_cleanup_job@2026-11-22T01:00Z", "cleanup_old_recordings_job@2026-11-22T02:00Z"), due);
     }

@@ -5,6 +5,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
 import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.GmailConnectionRepository;
+import dev.switchboard.ports.out.CallLogRepository;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
@@ -191,6 +193,14 @@ public final class PostgresStore implements AutoCloseable {
 
     public WebhookDeliveryRepository webhookDeliveries() {
         return new PostgresWebhookDeliveryRepository(database);
+    }
+
+    public GmailConnectionRepository gmailConnections() {
+        return new PostgresGmailConnectionRepository(database, clock);
+    }
+
+    public CallLogRepository callLogs() {
+        return new PostgresCallLogRepository(database, clock);
     }
 
     /** How many migrations this start applied (0 when the schema was up to date). */

@@ -126,4 +126,13 @@ public final class RedisJobInspection implements JobInspection {
         });
     }
 
+    @Override
+    public List<String> knownQueues() {
+        return RedisFailures.guard("known queues", () -> redis.commands().smembers(RedisKeys.QUEUES).stream()
+                .map(RqFormat::text)
+                .filter(key -> key.startsWith(RedisKeys.queue("")))
+                .map(key -> key.substring(RedisKeys.queue("").length()))
+                .sorted()
+                .toList());
+    }
 }

@@ -28,6 +28,7 @@ public final class RedisJobQueue implements JobQueue {
     /** A run's index outlives its jobs' failure TTL by a day, so cancel-by-run finds them all. */
     private static final long RUN_INDEX_SLACK_SECONDS = 86_400;
 
+    private final RedisConnections redis;
     private final RedisScripts scripts;
     private final Clock clock;
     private final RedisJobIds ids;
@@ -42,6 +43,7 @@ public final class RedisJobQueue implements JobQueue {
      *                    first process that needs it)
      */
     public RedisJobQueue(RedisConnections redis, Clock clock, Optional<String> jobIdSecret) {
+        this.redis = redis;
         this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = RedisJobIds.load(redis, jobIdSecret);
@@ -85,6 +87,8 @@ public final class RedisJobQueue implements JobQueue {
         }
         List<Object> reply = RedisFailures.guard("enqueue", () -> scripts.run("enqueue", ScriptOutputType.MULTI,
                 keys.toArray(String[]::new), args.toArray(byte[][]::new)));
+        // A job is accepted only once it would survive a failover (when REDIS_WAIT_REPLICAS asks so).
+        redis.awaitReplicas("the enqueue");
         List<EnqueueResult> results = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             JobRequest request = requests.get(i);

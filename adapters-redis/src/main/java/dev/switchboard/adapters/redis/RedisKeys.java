@@ -140,4 +140,12 @@ public final class RedisKeys {
     public static String vapidKeys() {
         return "switchboard:vapid_keys";
     }
+
+    /**
+     * A call some calls process is serving now (value: the process's marker), with a TTL the
+     * process keeps renewing; gone a TTL after the process stopped ({@code RedisLiveCalls}).
+     */
+    public static String liveCall(String businessId, String callSid) {
+        return "switchboard:call:live:" + part(businessId) + ":" + part(callSid);
+    }
 }

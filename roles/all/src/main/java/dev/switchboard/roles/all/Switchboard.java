@@ -2,6 +2,7 @@ package dev.switchboard.roles.all;
 
 import dev.switchboard.roles.api.ApiRole;
 import dev.switchboard.roles.calls.CallsRole;
+import dev.switchboard.roles.cli.JobsCli;
 import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
@@ -22,6 +23,8 @@ public final class Switchboard {
 
     static final String USAGE = """
             usage: ./switchboard                 start the role named by SERVICE_ROLE (default: all)
+                   ./switchboard jobs <info|workers|failed|enqueue|requeue|cancel> [--json] [options]
+                                                 look at and act on the job system in REDIS_URL
                    ./switchboard bench <enqueue|process|latency|webhooks|conversation> [options]
                    ./switchboard dev-gateway [--port 3100] --secret S
                                                  a WhatsApp gateway stand-in that prints what is sent
@@ -30,6 +33,9 @@ public final class Switchboard {
             Configuration is read from the environment; the README lists every variable.""";
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("jobs")) {
+            System.exit(JobsCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         if (args.length > 0 && args[0].equals("bench")) {
             System.exit(Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }
@@ -52,14 +58,16 @@ public final class Switchboard {
             case API -> ApiRole.start(config);
             case WORKER -> WorkerRole.startUntilShutdown(config);
             case SCHEDULER -> SchedulerRole.startUntilShutdown(config);
-            case CALLS -> CallsRole.start(config);
+            case CALLS -> CallsRole.startUntilShutdown(config);
             case ALL -> startAll(config);
         };
     }
 
     /**
-     * Development only: one process, one HTTP port (api and calls routes together). The api starts
-     * first, so a port in use ends the process before any worker or scheduler thread exists.
+     * Development only: one process, one HTTP port (api and calls routes together, the media
+     * stream WebSocket included). The calls role's live-call machinery starts first, without a
+     * server; a port in use then stops it again and ends the process before any worker or
+     * scheduler thread exists.
      */
     private static Object startAll(RoleConfig config) {
         if (config.databaseUrl().isEmpty()) {
@@ -67,7 +75,14 @@ public final class Switchboard {
             throw new ConfigException("DATABASE_URL must be set for SERVICE_ROLE=all (./switchboard starts a private"
                     + " PostgreSQL when it is unset)");
         }
-        ApiRole api = ApiRole.start(config, CallsRole.httpServices());
+        CallsRole calls = CallsRole.embeddedUntilShutdown(config, System.getenv());
+        ApiRole api;
+        try {
+            api = ApiRole.start(config, System.getenv(), calls.httpServices(), calls.routings());
+        } catch (RuntimeException e) {
+            calls.close();
+            throw e;
+        }
         WorkerRole.startUntilShutdown(config);
         SchedulerRole.startUntilShutdown(config);
         return api;

@@ -6,6 +6,7 @@ import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
 import dev.switchboard.adapters.http.BroadcastsHttpService;
 import dev.switchboard.adapters.http.EnqueueQuota;
+import dev.switchboard.adapters.http.GmailHttpService;
 import dev.switchboard.adapters.http.JobActionsHttpService;
 import dev.switchboard.adapters.http.JobQueriesHttpService;
 import dev.switchboard.adapters.http.OutboundGuard;
@@ -22,6 +23,7 @@ import dev.switchboard.adapters.http.SwitchboardMetrics;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
 import dev.switchboard.adapters.http.WhatsAppWebhookHttpService;
 import dev.switchboard.adapters.http.CrmHttpService;
+import dev.switchboard.adapters.http.CallLogsHttpService;
 import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
@@ -31,6 +33,7 @@ import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisRateLimiter;
 import dev.switchboard.adapters.redis.RedisSchedulerStatus;
 import dev.switchboard.adapters.redis.RedisVapidKeyStore;
+import dev.switchboard.domain.ConnectGmailService;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
 import dev.switchboard.domain.CancelRunService;
 import dev.switchboard.domain.SendPushService;
@@ -40,6 +43,7 @@ import dev.switchboard.ports.out.JobAdministration;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.VapidKeyPair;
+import dev.switchboard.ports.in.ConnectGmailUseCase;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
 import dev.switchboard.ports.in.SendPushUseCase;
 import dev.switchboard.ports.in.StartBroadcastUseCase;
@@ -48,6 +52,8 @@ import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
 import dev.switchboard.roles.common.ServiceRole;
 
+import io.helidon.common.Builder;
+import io.helidon.webserver.Routing;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Clock;
@@ -64,7 +70,8 @@ import java.util.logging.Logger;
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
  * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, broadcasts, health,
- * CRM records, push subscriptions, reminders and webhook endpoints, metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
+ * CRM records, call logs, push subscriptions, reminders and webhook endpoints, Gmail mailboxes, metrics,
+ * dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiRole.class.getName());
@@ -94,10 +101,20 @@ public final class ApiRole implements AutoCloseable {
 
     /** As {@link #start(RoleConfig, List)}, reading {@link TwilioSettings} from {@code environment} (tests). */
     public static ApiRole start(RoleConfig config, Map<String, String> environment, List<HttpService> extraServices) {
+        return start(config, environment, extraServices, List.of());
+    }
+
+    /**
+     * As {@link #start(RoleConfig, Map, List)}, serving {@code extraRoutings} on the same port too
+     * ({@code all} mode: the calls role's media stream WebSocket).
+     */
+    public static ApiRole start(RoleConfig config, Map<String, String> environment, List<HttpService> extraServices,
+                                List<Builder<?, ? extends Routing>> extraRoutings) {
         TwilioSettings twilio = TwilioSettings.fromEnvironment(environment);
         NotificationSettings notifications = NotificationSettings.fromEnvironment(environment);
         Optional<PostgresStore> store = crmStore(config);
-        RedisConnections redis = RedisConnections.connect(config.redisUrl());
+        RedisConnections redis = RedisConnections.connect(config.redisUrl(),
+                new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
         SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());
@@ -107,7 +124,7 @@ public final class ApiRole implements AutoCloseable {
         List<HttpService> services = new ArrayList<>();
         services.add(new WhatsAppWebhookHttpService(receiveWhatsAppMessages(queue), config.internalSecret(), quota));
         services.add(new HealthHttpService(config.role().id()));
-        services.add(TwilioWebhooks.httpService(config, twilio, queue));
+        services.add(TwilioWebhooks.httpService(config, twilio, queue, clock));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
         services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
                 config.schedulerTick(), clock));
@@ -123,12 +140,17 @@ public final class ApiRole implements AutoCloseable {
                         RemindersHttpService.unconfigured(tokens), WebhooksHttpService.unconfigured(tokens))));
         services.add(store.<HttpService>map(s -> new CrmHttpService(tokens, s.businesses(), s.leads(), s.messages()))
                 .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
+        services.add(store.<HttpService>map(s -> new GmailHttpService(tokens, connectGmail(s, queue),
+                s.gmailConnections(), quota)).orElseGet(() -> GmailHttpService.unconfigured(tokens)));
+        services.add(store.<HttpService>map(s -> new CallLogsHttpService(tokens, s.callLogs()))
+                .orElseGet(() -> CallLogsHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));
         services.add(new DashboardHttpService());
         services.addAll(extraServices);
         SwitchboardHttpServer server;
         try {
-            server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics), serverLimits(config));
+            server = SwitchboardHttpServer.start(config.port(), services, Optional.of(metrics), serverLimits(config),
+                    extraRoutings);
         } catch (PortInUseException e) {
             redis.close();
             store.ifPresent(PostgresStore::close);
@@ -173,6 +195,11 @@ public final class ApiRole implements AutoCloseable {
                 new PushSubscriptionsHttpService(tokens, store.pushSubscriptions(), vapid, outbound),
                 new RemindersHttpService(tokens, store.reminders(), clock),
                 new WebhooksHttpService(tokens, store.webhookEndpoints(), store.webhookDeliveries(), outbound));
+    }
+
+    /** Stores a mailbox's connection and queues its first sync; the api never calls Google. */
+    private static ConnectGmailUseCase connectGmail(PostgresStore store, JobQueue queue) {
+        return new ConnectGmailService(store.gmailConnections(), queue);
     }
 
     private static ReceiveWhatsAppMessagesUseCase receiveWhatsAppMessages(JobQueue queue) {

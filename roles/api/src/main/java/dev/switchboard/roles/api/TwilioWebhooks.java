@@ -26,7 +26,7 @@ final class TwilioWebhooks {
     private TwilioWebhooks() {
     }
 
-    static HttpService httpService(RoleConfig config, TwilioSettings twilio, JobQueue queue) {
+    static HttpService httpService(RoleConfig config, TwilioSettings twilio, JobQueue queue, java.time.Clock clock) {
         List<String> missing = new ArrayList<>();
         if (config.twilioAuthToken().isEmpty()) {
             missing.add("TWILIO_AUTH_TOKEN");
@@ -48,11 +48,11 @@ final class TwilioWebhooks {
         TwilioCallInstructions instructions = new TwilioCallInstructions(twilio.callsPublicUrl().get().toString());
         LOG.info("Twilio webhooks at " + twilio.publicBaseUrl().get() + "/webhook/twilio/{voice,status,recording};"
                 + " calls stream to " + instructions.streamUrl() + "; " + twilio.numbers().size() + " number(s)");
-        return new TwilioWebhookHttpService(receiveCallEvent(queue, twilio), instructions,
+        return new TwilioWebhookHttpService(receiveCallEvent(queue, twilio, clock), instructions,
                 new TwilioRequestSignatures(config.twilioAuthToken().get()), twilio.publicBaseUrl().get());
     }
 
-    private static ReceiveCallEventUseCase receiveCallEvent(JobQueue queue, TwilioSettings twilio) {
-        return new ReceiveCallEventService(new BusinessPhoneNumbers(twilio.numbers()));
+    private static ReceiveCallEventUseCase receiveCallEvent(JobQueue queue, TwilioSettings twilio, java.time.Clock clock) {
+        return new ReceiveCallEventService(new BusinessPhoneNumbers(twilio.numbers()), queue, clock);
     }
 }

@@ -96,7 +96,7 @@ class JobApiTest {
 
     @Test
     void subscriptionReminderAndWebhookRoutesAnswer503NamingTheMissingStore() {
-        for (String path : List.of("/api/reminders", "/api/webhooks")) {
+        for (String path : List.of("/api/reminders", "/api/webhooks", "/api/calls", "/api/calls/CA1")) {
             HttpResponse<String> response = call("GET", path, ApiFixture.BIZ_A_TOKEN, null);
             assertEquals(503, response.statusCode(), response.body());
             assertTrue(json(response).path("error").asText().contains("DATABASE_URL"), response.body());

@@ -370,23 +370,29 @@ class TwilioWebhookTest {
     // ---- status
 
     @Test
-    void completedCallIsAcknowledgedNamingTheJobThatIsNotBuiltYet() {
+    void completedCallEnqueuesItsFinalizationOnceHoweverOftenTwilioRetries() {
         HttpResponse<String> response = postSigned("/webhook/twilio/status", statusParams("completed"));
 
         assertEquals(200, response.statusCode(), response.body());
-        assertEquals(0, json(response).path("enqueued").asInt());
-        assertTrue(json(response).path("ignored").asText().contains("finalize_call_log_job"), response.body());
-        assertEquals(0, queued());
+        assertEquals(1, json(response).path("enqueued").asInt(), response.body());
+        String jobId = json(response).path("job_ids").get(0).asText();
+        assertTrue(jobId.startsWith("finalize_call_log_job-"), jobId);
+        assertEquals(List.of(jobId), redis.commands().lrange("rq:queue:default", 0, -1));
+        assertEquals("biz-1", redis.commands().hget("rq:job:" + jobId, "business_id"));
+
+        HttpResponse<String> retried = postSigned("/webhook/twilio/status", statusParams("completed"));
+        assertEquals(1, json(retried).path("duplicates").asInt(), retried.body());
+        assertEquals(1, queued());
     }
 
     @Test
-    void everyFinalStatusIsAcknowledgedAndEnqueuesNothing() {
+    void everyFinalStatusOfACallFinalizesItOnce() {
         for (String status : List.of("busy", "failed", "no-answer", "canceled")) {
             HttpResponse<String> response = postSigned("/webhook/twilio/status", statusParams(status));
             assertEquals(200, response.statusCode(), status + ": " + response.body());
-            assertTrue(json(response).path("ignored").asText().contains("finalize_call_log_job"), response.body());
+            assertEquals(1, json(response).path("job_ids").size(), response.body());
         }
-        assertEquals(0, queued());
+        assertEquals(1, queued(), "a call ends once: the first final status is the one");
     }
 
     @Test

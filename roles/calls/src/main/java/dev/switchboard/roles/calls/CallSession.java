@@ -1,19 +1,25 @@
 package dev.switchboard.roles.calls;
 
 import dev.switchboard.adapters.media.twilio.MuLaw;
+import dev.switchboard.domain.CallLogJobs;
 import dev.switchboard.domain.CallStreamParameters;
 import dev.switchboard.domain.VoiceConversation;
 import dev.switchboard.ports.in.MediaStreamSession;
 import dev.switchboard.ports.in.MediaStreamStart;
+import dev.switchboard.ports.out.CallLogStart;
+import dev.switchboard.ports.out.CallTurn;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.ChatRequest;
+import dev.switchboard.ports.out.LiveCalls;
 import dev.switchboard.ports.out.MediaStreamOutput;
 import dev.switchboard.ports.out.SpeechToText;
 import dev.switchboard.ports.out.TextToSpeech;
 import dev.switchboard.roles.runtime.RoleThreads;
 
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,10 +42,14 @@ import java.util.logging.Logger;
  *       transcript through the AI and speech synthesis, sentence by sentence;</li>
  *   <li><b>barge-in</b>: when the caller speaks over playback (loud inbound audio, or a transcript),
  *       drops the queued audio, sends {@code clear} and cancels the rest of the agent's answer;</li>
+ *   <li>the call's durable record, as jobs handed to the {@link CallJournal} (never the store,
+ *       never a wait for Redis): the call log and the caller's lead at {@code start}, one job per
+ *       turn (the caller's final transcripts, what the agent spoke), the finalization at the end
+ *       ({@code completed} after {@code stop}, {@code interrupted} after anything else), which
+ *       names how many turns came before it;</li>
  *   <li>ending once ({@link #ended}): closes speech-to-text and the socket, interrupts and joins
- *       both threads, leaves the registry.</li>
+ *       both threads, hands over the finalization, leaves the registry.</li>
  * </ul>
- * Durable writes (call log, turns) are jobs, enqueued elsewhere: never the store from here.
  */
 final class CallSession implements MediaStreamSession {
     static final int FRAME = 160;
@@ -68,6 +78,14 @@ final class CallSession implements MediaStreamSession {
     private final TextToSpeech tts;
     private final SpeechToText stt;
     private final Consumer<CallSession> onEnd;
+    private final CallJournal journal;
+    private final Clock clock;
+    /** Guards the turn numbers: after the end's count is taken no turn is handed over. */
+    private final Object turnLock = new Object();
+    private int turns;
+    private boolean turnsClosed;
+    private volatile CallLogStart call;
+    private volatile String traceId;
     private final AtomicReference<State> state = new AtomicReference<>(State.AWAIT_START);
     private final LinkedBlockingDeque<Outbound> outbound = new LinkedBlockingDeque<>();
     private final BlockingQueue<String> agentInbox = new LinkedBlockingQueue<>();
@@ -83,8 +101,10 @@ final class CallSession implements MediaStreamSession {
     private Thread agent;
 
     CallSession(long id, MediaStreamOutput output, CallsSettings settings, ChatModel chat, TextToSpeech tts,
-                SpeechToText stt, Consumer<CallSession> onEnd) {
+                SpeechToText stt, CallJournal journal, Clock clock, Consumer<CallSession> onEnd) {
         this.id = id;
+        this.journal = journal;
+        this.clock = clock;
         this.output = output;
         this.settings = settings;
         this.chat = chat;
@@ -110,6 +130,13 @@ final class CallSession implements MediaStreamSession {
         return state.get();
     }
 
+    /** The call this session streams, once started and until it ends. */
+    Optional<LiveCalls.Call> liveCall() {
+        CallLogStart c = call;
+        return c == null || state.get() != State.STREAMING ? Optional.empty()
+                : Optional.of(new LiveCalls.Call(c.businessId(), c.callSid()));
+    }
+
     @Override
     public void started(MediaStreamStart start) {
         if (state.get() != State.AWAIT_START) {
@@ -126,6 +153,10 @@ final class CallSession implements MediaStreamSession {
             if (!state.compareAndSet(State.AWAIT_START, State.STREAMING)) {
                 return;
             }
+            call = CallLogJobs.start(business, start.callSid(), start.streamSid(), start.customParameters(),
+                    clock.instant());
+            traceId = traceIdOf(start);
+            journal.started(new LiveCalls.Call(business, start.callSid()), CallLogJobs.started(call, traceId));
             lastMediaNanos = System.nanoTime();
             speech = stt.open(settings.language(), new Transcripts());
             VoiceConversation conversation = new VoiceConversation(business, Optional.empty());
@@ -167,13 +198,37 @@ final class CallSession implements MediaStreamSession {
         LOG.fine(label + ": dtmf " + digit);
     }
 
+    /** The voice webhook's trace id when it is a sane one, so the call's jobs join its trace. */
+    private static String traceIdOf(MediaStreamStart start) {
+        String given = start.customParameters().get(CallStreamParameters.TRACE_ID);
+        return given != null && given.matches("[A-Za-z0-9._:-]{1,128}") ? given : UUID.randomUUID().toString();
+    }
+
+    /** Hands one turn of the conversation to the journal, numbered in the order turns happen. */
+    private void turn(String speaker, String text) {
+        CallLogStart c = call;
+        if (c == null || text.isBlank()) {
+            return;
+        }
+        synchronized (turnLock) {
+            if (turnsClosed) {
+                return;
+            }
+            journal.submit(CallLogJobs.turn(c, new CallTurn(turns++, speaker, text.strip(), clock.instant()), traceId));
+        }
+    }
+
     @Override
     public void stopped() {
-        ended("stop");
+        end("stop", true);
     }
 
     @Override
     public void ended(String reason) {
+        end(reason, false);
+    }
+
+    private void end(String reason, boolean stopped) {
         State before = state.getAndSet(State.ENDED);
         if (before == State.ENDED) {
             return;
@@ -197,6 +252,15 @@ final class CallSession implements MediaStreamSession {
         join(agentThread);
         join(txThread);
         outbound.clear();
+        CallLogStart c = call;
+        if (c != null) {
+            int count;
+            synchronized (turnLock) {
+                turnsClosed = true;
+                count = turns;
+            }
+            journal.submit(CallLogJobs.ended(c, stopped, clock.instant(), count, reason, traceId));
+        }
         onEnd.accept(this);
     }
 
@@ -280,7 +344,9 @@ final class CallSession implements MediaStreamSession {
             int gen = generation.get();
             try {
                 if (item == GREET) {
-                    speak(conversation.greeting(), gen);
+                    String greeting = conversation.greeting();
+                    turn(CallTurn.AGENT, greeting);
+                    speak(greeting, gen);
                     continue;
                 }
                 Optional<ChatRequest> request = conversation.callerSaid(item);
@@ -304,6 +370,7 @@ final class CallSession implements MediaStreamSession {
                     LOG.fine(label + ": answer cut short by the caller");
                 }
                 conversation.agentSaid(said.toString());
+                turn(CallTurn.AGENT, said.toString());
             } catch (RuntimeException e) {
                 if (state.get() == State.STREAMING) {
                     LOG.log(Level.WARNING, label + ": agent turn failed: " + e.getMessage(), e);
@@ -361,6 +428,7 @@ final class CallSession implements MediaStreamSession {
         public void finalResult(String transcript) {
             if (!transcript.isBlank()) {
                 bargeIn("final transcript");
+                turn(CallTurn.CALLER, transcript);
                 agentInbox.offer(transcript.strip());
             }
         }

@@ -3,11 +3,14 @@ package dev.switchboard.roles.calls;
 import dev.switchboard.ports.in.ConnectMediaStreamUseCase;
 import dev.switchboard.ports.in.MediaStreamSession;
 import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.LiveCalls;
 import dev.switchboard.ports.out.MediaStreamOutput;
 import dev.switchboard.ports.out.SpeechToText;
 import dev.switchboard.ports.out.TextToSpeech;
 
+import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,17 +26,26 @@ final class CallSessions implements ConnectMediaStreamUseCase {
     private final ChatModel chat;
     private final TextToSpeech tts;
     private final SpeechToText stt;
+    private final Clock clock;
+    private volatile CallJournal journal;
 
-    CallSessions(CallsSettings settings, ChatModel chat, TextToSpeech tts, SpeechToText stt) {
+    CallSessions(CallsSettings settings, ChatModel chat, TextToSpeech tts, SpeechToText stt, Clock clock) {
         this.settings = settings;
         this.chat = chat;
         this.tts = tts;
         this.stt = stt;
+        this.clock = clock;
+    }
+
+    /** Where the sessions hand their jobs; set once, before the first stream is accepted. */
+    void journal(CallJournal journal) {
+        this.journal = journal;
     }
 
     @Override
     public MediaStreamSession connect(MediaStreamOutput output) {
-        CallSession session = new CallSession(opened.incrementAndGet(), output, settings, chat, tts, stt, live::remove);
+        CallSession session = new CallSession(opened.incrementAndGet(), output, settings, chat, tts, stt, journal, clock,
+                live::remove);
         live.add(session);
         return session;
     }
@@ -45,6 +57,11 @@ final class CallSessions implements ConnectMediaStreamUseCase {
 
     int active() {
         return live.size();
+    }
+
+    /** The calls being streamed now, for the liveness marks. */
+    List<LiveCalls.Call> liveCalls() {
+        return live.stream().map(CallSession::liveCall).flatMap(Optional::stream).toList();
     }
 
     /** Ends every live call (shutdown). */

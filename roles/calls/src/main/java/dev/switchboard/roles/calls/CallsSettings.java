@@ -32,10 +32,20 @@ import java.util.Set;
  * @param tts            {@code TTS_BASE_URL} (an OpenAI-compatible {@code /audio/speech}), {@code TTS_API_KEY},
  *                       {@code TTS_MODEL} (default {@code gpt-4o-mini-tts}), {@code TTS_VOICE} (default
  *                       {@code alloy}), {@code TTS_TIMEOUT} (default 5 s); unset: the embedded synthesizer
+ * @param callsPublicUrl {@code CALLS_PUBLIC_URL} ({@code wss://calls.example.com}): the base Twilio
+ *                       streams to, and so the URL it signs each stream's upgrade over; required
+ *                       with {@code TWILIO_AUTH_TOKEN}
+ * @param livenessTtl    {@code CALL_LIVENESS_TTL} (default 30 s): how long a mark that this process
+ *                       serves a call lasts (renewed every third of it); a call of a process that
+ *                       died is finalized as interrupted once its mark ran out
  */
 public record CallsSettings(Duration mediaTimeout, Set<String> businesses, Optional<String> speechEndpoint,
                             String language, Optional<HttpChatModel.Settings> ai,
-                            Optional<HttpTextToSpeech.Settings> tts) {
+                            Optional<HttpTextToSpeech.Settings> tts, Optional<URI> callsPublicUrl,
+                            Duration livenessTtl) {
+
+    /** Where Twilio opens media streams (also in {@code TwilioMediaStreamListener.PATH}). */
+    static final String MEDIA_PATH = "/ws/twilio/media";
 
     public CallsSettings {
         businesses = Set.copyOf(businesses);
@@ -98,10 +108,50 @@ public record CallsSettings(Duration mediaTimeout, Set<String> businesses, Optio
         Optional<HttpTextToSpeech.Settings> tts = url(env, "TTS_BASE_URL", problems).map(u -> new HttpTextToSpeech.Settings(
                 u, nonBlank(env, "TTS_API_KEY"), nonBlank(env, "TTS_MODEL").orElse("gpt-4o-mini-tts"),
                 nonBlank(env, "TTS_VOICE").orElse("alloy"), duration(env, "TTS_TIMEOUT", Duration.ofSeconds(5), problems)));
+        Optional<URI> callsUrl = callsPublicUrl(env, problems);
+        if (nonBlank(env, "TWILIO_AUTH_TOKEN").isPresent() && callsUrl.isEmpty()
+                && nonBlank(env, "CALLS_PUBLIC_URL").isEmpty()) {
+            problems.add("CALLS_PUBLIC_URL is required with TWILIO_AUTH_TOKEN: Twilio signs each media stream's upgrade"
+                    + " over <CALLS_PUBLIC_URL>" + MEDIA_PATH + ", e.g. wss://calls.example.com");
+        }
+        Duration liveness = duration(env, "CALL_LIVENESS_TTL", Duration.ofSeconds(30), problems);
+        if (liveness.toMillis() < 300) {
+            problems.add("CALL_LIVENESS_TTL must be at least 300ms");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new CallsSettings(timeout, businesses, speech, language, ai, tts);
+        return new CallsSettings(timeout, businesses, speech, language, ai, tts, callsUrl, liveness);
+    }
+
+    /** The signed URL of a stream's upgrade: {@code CALLS_PUBLIC_URL} + {@link #MEDIA_PATH}. */
+    Optional<String> mediaStreamUrl() {
+        return callsPublicUrl.map(u -> u + MEDIA_PATH);
+    }
+
+    private static Optional<URI> callsPublicUrl(Map<String, String> env, List<String> problems) {
+        Optional<String> value = nonBlank(env, "CALLS_PUBLIC_URL");
+        if (value.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            URI uri = new URI(value.get());
+            if ("wss".equalsIgnoreCase(uri.getScheme()) && uri.getHost() != null && uri.getRawQuery() == null
+                    && uri.getRawFragment() == null && uri.getRawUserInfo() == null) {
+                String text = uri.toString().endsWith("/") ? uri.toString().substring(0, uri.toString().length() - 1)
+                        : uri.toString();
+                if (text.endsWith(MEDIA_PATH)) {
+                    problems.add("CALLS_PUBLIC_URL is the calls role's base, without " + MEDIA_PATH + ", was '" + text + "'");
+                    return Optional.empty();
+                }
+                return Optional.of(URI.create(text));
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        problems.add("CALLS_PUBLIC_URL must be an absolute wss:// URL like wss://calls.example.com (no query, no user"
+                + " info), was '" + value.get() + "'");
+        return Optional.empty();
     }
 
     private static Optional<String> nonBlank(Map<String, String> env, String name) {

@@ -19,16 +19,20 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.switchboard.testsupport.RedisFixture;
 
 /** The calls role's Media Streams endpoint over real WebSockets, with a client speaking Twilio's side. */
 class MediaStreamTest {
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static HttpClient http;
     private static CallsRole calls;
 
     @BeforeAll
     static void start() {
-        Map<String, String> env = TwilioMediaClient.env("CALL_MEDIA_TIMEOUT", "1s");
+        Map<String, String> env = TwilioMediaClient.env(redis.url(), "CALL_MEDIA_TIMEOUT", "1s");
         calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
         http = HttpClient.newHttpClient();
     }

@@ -38,9 +38,15 @@ final class TwilioMediaClient implements AutoCloseable {
     private final boolean echoMarks;
 
     TwilioMediaClient(HttpClient http, int port, boolean echoMarks) {
+        this(http, port, echoMarks, Map.of());
+    }
+
+    /** @param headers sent with the upgrade, e.g. Twilio's {@code X-Twilio-Signature} */
+    TwilioMediaClient(HttpClient http, int port, boolean echoMarks, Map<String, String> headers) {
         this.echoMarks = echoMarks;
-        this.ws = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/twilio/media"), new Listener())
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        headers.forEach(builder::header);
+        this.ws = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/ws/twilio/media"), new Listener())
                 .orTimeout(10, TimeUnit.SECONDS).join();
     }
 
@@ -162,8 +168,9 @@ final class TwilioMediaClient implements AutoCloseable {
         }
     }
 
-    static Map<String, String> env(String... pairs) {
-        Map<String, String> env = new java.util.HashMap<>(Map.of("SERVICE_ROLE", "calls", "REDIS_URL", "redis://127.0.0.1:1",
+    /** A calls role's environment on the Redis at {@code redisUrl}, with {@code pairs} added. */
+    static Map<String, String> env(String redisUrl, String... pairs) {
+        Map<String, String> env = new java.util.HashMap<>(Map.of("SERVICE_ROLE", "calls", "REDIS_URL", redisUrl,
                 "PORT", "0", "TWILIO_NUMBERS", "+5511999990000:biz-1"));
         for (int i = 0; i < pairs.length; i += 2) {
             env.put(pairs[i], pairs[i + 1]);

@@ -15,18 +15,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import dev.switchboard.testsupport.RedisFixture;
 
 /**
  * A whole call over a real WebSocket: greeted, the caller's words come back from the (fake) Google
  * Speech service as a final transcript, the agent's answer is spoken back, {@code stop} ends it.
  */
 class VoiceCallTest {
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
 
     @Test
     void callerIsGreetedAndTheAgentAnswersWhatTheySaid() throws Exception {
         try (FakeSpeechService speech = new FakeSpeechService("What are your opening hours?", 8000);
              HttpClient http = HttpClient.newHttpClient()) {
-            Map<String, String> env = TwilioMediaClient.env("GOOGLE_SPEECH_ENDPOINT", speech.endpoint());
+            Map<String, String> env = TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint());
             try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
                  TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
                 twilio.connectedAndStart("CA-voice", "biz-1");
@@ -72,7 +76,7 @@ class VoiceCallTest {
                      messages -> "Yes, we do. Which model would you like? We have three in stock.");
              FakeSpeechSynthServer synth = new FakeSpeechSynthServer("tts-key");
              HttpClient http = HttpClient.newHttpClient()) {
-            Map<String, String> env = TwilioMediaClient.env("GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
+            Map<String, String> env = TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
                     "AI_BASE_URL", ai.baseUrl(), "AI_API_KEY", "ai-key", "AI_MODEL", "m1",
                     "TTS_BASE_URL", synth.baseUrl(), "TTS_API_KEY", "tts-key");
             try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
@@ -94,7 +98,7 @@ class VoiceCallTest {
 
     @Test
     void withoutSpeechConfiguredTheCallIsStillAnsweredAndGreeted() throws Exception {
-        Map<String, String> env = TwilioMediaClient.env();
+        Map<String, String> env = TwilioMediaClient.env(redis.url());
         try (HttpClient http = HttpClient.newHttpClient();
              CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
              TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {

@@ -86,14 +86,14 @@ class BroadcastJobTest {
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), new EmbeddedChatModel(),
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), new EmbeddedChatModel(),
                 // A short timeout, so a test can make an answer arrive too late.
                 new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()), GATEWAY_SECRET,
                         Duration.ofMillis(700)), http, clock),
                 new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com", Duration.ofSeconds(2), 2),
                         VapidKeys.generate(), guard, clock),
                 new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                new RedisSendPacer(connections, 100), queue, Duration.ofDays(30), clock);
+                new RedisSendPacer(connections, 100), Optional.empty(), queue, Duration.ofDays(30), clock);
         runner = new JobRunner(new JobRunner.Settings("broadcast-worker", List.of("default", "broadcasts"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

@@ -64,7 +64,17 @@ class SessionsCleanupJobTest {
     private JobHandler job(ChatModel chat) {
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), chat, message -> {
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(), new dev.switchboard.ports.out.LiveCalls() {
+                    @Override
+                    public void markLive(java.util.Collection<Call> calls, Duration ttl) {
+                        throw new AssertionError("the cleanup marks no call");
+                    }
+
+                    @Override
+                    public java.util.Set<Call> live(java.util.Collection<Call> calls) {
+                        throw new AssertionError("the cleanup looks at no call");
+                    }
+                }, chat, message -> {
                     throw new AssertionError("the cleanup sends nothing");
                 }, (subscription, notification) -> {
                     throw new AssertionError("the cleanup pushes nothing");
@@ -72,7 +82,7 @@ class SessionsCleanupJobTest {
                     throw new AssertionError("the cleanup calls no webhook");
                 }, (business, wait) -> {
                     throw new AssertionError("the cleanup broadcasts nothing");
-                }, request -> {
+                }, Optional.empty(), request -> {
                     throw new AssertionError("the cleanup enqueues nothing");
                 }, Duration.ofDays(30), clock);
         return new JobCatalogue(collaborators).handlerFor(WhatsAppSessionsCleanupJob.DEFINITION.name()).orElseThrow();

@@ -7,17 +7,29 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.switchboard.ports.in.ConnectMediaStreamUseCase;
 import dev.switchboard.ports.in.MediaStreamSession;
 import dev.switchboard.ports.in.MediaStreamStart;
+import dev.switchboard.ports.out.CallWebhookSignatures;
 import dev.switchboard.ports.out.MediaStreamOutput;
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.websocket.WsRouting;
 import io.helidon.websocket.WsCloseCodes;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.helidon.websocket.WsUpgradeException;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -31,6 +43,12 @@ import java.util.logging.Logger;
  * {@link #MAX_FRAME_CHARS}, text that is not a JSON object, an unknown {@code event}, a
  * {@code media} payload that is not base64. Ordering rules (media before start) are the session's.
  * Helidon calls a listener from its connection's thread, one frame at a time.
+ *
+ * <p>With an {@link UpgradeSignature}, the upgrade itself must carry Twilio's
+ * {@code X-Twilio-Signature} over the stream's public {@code wss://} URL and no parameters
+ * (shared/specs/twilio-media-streams.md §1, checked with the Twilio SDK's {@code RequestValidator});
+ * a missing or wrong one is refused before any session exists, and {@link #refusedUpgrades} answers
+ * it {@code 403 {"error": ...}}.
  */
 public final class TwilioMediaStreamListener implements WsListener {
     /** The path Twilio connects to; the api's TwiML names it under {@code CALLS_PUBLIC_URL}. */
@@ -41,18 +59,88 @@ public final class TwilioMediaStreamListener implements WsListener {
     private static final Logger LOG = Logger.getLogger(TwilioMediaStreamListener.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    static final HeaderName SIGNATURE_HEADER = HeaderNames.create("X-Twilio-Signature");
+    /** Refused upgrades are usually configuration, repeated on every call: logged once a minute. */
+    private static final AtomicLong LAST_REFUSAL_LOG = new AtomicLong();
+
+    /**
+     * Twilio's proof on a stream's upgrade: {@code X-Twilio-Signature} over {@code streamUrl}
+     * (e.g. {@code wss://calls.example.com/ws/twilio/media}) with no parameters.
+     */
+    public record UpgradeSignature(CallWebhookSignatures signatures, String streamUrl) {
+        public UpgradeSignature {
+            Objects.requireNonNull(signatures, "signatures");
+            Objects.requireNonNull(streamUrl, "streamUrl");
+        }
+
+        /** Why an upgrade with these headers is refused, or empty when it is Twilio's. */
+        Optional<String> refusal(Headers headers) {
+            Optional<String> signature = headers.first(SIGNATURE_HEADER).filter(v -> !v.isEmpty());
+            if (signature.isEmpty()) {
+                return Optional.of("missing " + SIGNATURE_HEADER.defaultCase());
+            }
+            return signatures.isValid(streamUrl, Map.of(), signature.get()) ? Optional.empty()
+                    : Optional.of(SIGNATURE_HEADER.defaultCase() + " does not match " + streamUrl);
+        }
+    }
+
     private final ConnectMediaStreamUseCase streams;
+    private final Optional<UpgradeSignature> upgradeSignature;
     private final StringBuilder partial = new StringBuilder();
     private Output output;
     private MediaStreamSession session;
 
     public TwilioMediaStreamListener(ConnectMediaStreamUseCase streams) {
-        this.streams = streams;
+        this(streams, Optional.empty());
     }
 
-    /** The WebSocket routing of {@link #PATH}: one listener per connection. */
+    public TwilioMediaStreamListener(ConnectMediaStreamUseCase streams, Optional<UpgradeSignature> upgradeSignature) {
+        this.streams = streams;
+        this.upgradeSignature = Objects.requireNonNull(upgradeSignature, "upgradeSignature");
+    }
+
+    /** The WebSocket routing of {@link #PATH}, accepting any upgrade: one listener per connection. */
     public static WsRouting.Builder routing(ConnectMediaStreamUseCase streams) {
-        return WsRouting.builder().endpoint(PATH, () -> new TwilioMediaStreamListener(streams));
+        return routing(streams, Optional.empty());
+    }
+
+    /** The WebSocket routing of {@link #PATH}; with a signature, only Twilio's signed upgrades. */
+    public static WsRouting.Builder routing(ConnectMediaStreamUseCase streams, Optional<UpgradeSignature> signature) {
+        return WsRouting.builder().endpoint(PATH, () -> new TwilioMediaStreamListener(streams, signature));
+    }
+
+    /**
+     * The HTTP side of {@link #PATH}: what a refused upgrade (Helidon hands it on to HTTP routing)
+     * or a plain GET gets. {@code 403 {"error"}} when the signature is missing or wrong,
+     * {@code 426} (Upgrade Required) otherwise: the path serves WebSocket upgrades only.
+     */
+    public static HttpService refusedUpgrades(Optional<UpgradeSignature> signature) {
+        return rules -> rules.any(PATH, (request, response) -> {
+            Optional<String> refused = signature.flatMap(s -> s.refusal(request.headers()));
+            Status status = refused.isPresent() ? Status.FORBIDDEN_403 : Status.UPGRADE_REQUIRED_426;
+            String why = refused.map(r -> "media stream upgrade refused: " + r)
+                    .orElse("this path serves Twilio Media Streams WebSocket upgrades only");
+            response.status(status);
+            response.header(HeaderNames.CONTENT_TYPE, "application/json");
+            response.send(JSON.createObjectNode().put("error", why).toString().getBytes(StandardCharsets.UTF_8));
+        });
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) throws WsUpgradeException {
+        if (upgradeSignature.isPresent()) {
+            Optional<String> refused = upgradeSignature.get().refusal(headers);
+            if (refused.isPresent()) {
+                long now = System.nanoTime();
+                long last = LAST_REFUSAL_LOG.get();
+                if (now - last > 60_000_000_000L && LAST_REFUSAL_LOG.compareAndSet(last, now)) {
+                    LOG.warning("media stream upgrade refused (403): " + refused.get() + " (is CALLS_PUBLIC_URL the URL"
+                            + " Twilio streams to, and TWILIO_AUTH_TOKEN its account's token?)");
+                }
+                throw new WsUpgradeException(refused.get());
+            }
+        }
+        return Optional.empty();
     }
 
     @Override

@@ -1,0 +1,143 @@
+package dev.switchboard.roles.calls;
+
+import static dev.switchboard.roles.calls.TwilioMediaClient.event;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.adapters.redis.RedisConnections;
+import dev.switchboard.adapters.redis.RedisJobInspection;
+import dev.switchboard.ports.out.BusinessScope;
+import dev.switchboard.ports.out.JobStatus;
+import dev.switchboard.ports.out.JobView;
+import dev.switchboard.roles.common.RoleConfig;
+import dev.switchboard.testsupport.RedisFixture;
+import dev.switchboard.testsupport.RedisServerProcess;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A live call's durable record leaves the calls role as jobs on Redis, never as store writes:
+ * the log and the caller's lead at {@code start}, one job per turn, the finalization at the end
+ * (completed after {@code stop}, interrupted otherwise), and the call marked live meanwhile. With
+ * Redis down the call goes on, and its jobs arrive once Redis is back.
+ */
+class CallRecordTest {
+    @RegisterExtension
+    static final RedisFixture redis = new RedisFixture();
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    @Test
+    void aCallHandsItsStartItsTurnsAndItsEndToRedisAsJobs() throws Exception {
+        try (FakeSpeechService speech = new FakeSpeechService("What are your opening hours?", 4000);
+             HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint());
+            try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+                 TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true);
+                 RedisConnections connections = RedisConnections.connect(redis.url())) {
+                twilio.connectedAndStart("CA-record", "biz-1");
+                RedisJobInspection jobs = new RedisJobInspection(connections, Clock.systemUTC());
+                // Greeting, the caller's words, the agent's answer: three turns while the call streams.
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (named(jobs, "save_conversation_turn_job").size() < 3 && System.nanoTime() < deadline) {
+                    twilio.silence(1);
+                    Thread.sleep(20);
+                }
+                assertEquals(1L, redis.commands().exists("switchboard:call:live:biz-1:CA-record"), "marked live");
+                twilio.stop();
+                assertEquals(1000, twilio.awaitClose(WAIT));
+                await(() -> named(jobs, "finalize_call_log_job").size() == 1, "the finalization");
+
+                JobView log = named(jobs, "create_call_log_job").getFirst();
+                assertEquals("CA-record", log.kwargs().get("call_sid"));
+                assertEquals("+5511988887777", log.kwargs().get("from_number"));
+                assertEquals(TwilioMediaClient.STREAM_SID, log.kwargs().get("stream_sid"));
+                assertEquals("t-1", log.traceId(), "the voice webhook's trace");
+                assertEquals(1, named(jobs, "create_lead_from_call_job").size());
+                List<JobView> turns = named(jobs, "save_conversation_turn_job");
+                assertEquals(List.of("agent", "caller", "agent"), turns.stream()
+                        .sorted(java.util.Comparator.comparingLong(t -> ((Number) t.kwargs().get("seq")).longValue()))
+                        .map(t -> t.kwargs().get("speaker")).toList());
+                assertTrue(turns.stream().anyMatch(t -> "What are your opening hours?".equals(t.kwargs().get("text"))));
+                JobView end = named(jobs, "finalize_call_log_job").getFirst();
+                assertEquals("stream", end.kwargs().get("source"));
+                assertEquals("completed", end.kwargs().get("outcome"));
+                assertEquals(3, ((Number) end.kwargs().get("turns")).intValue());
+                assertEquals(0, calls.droppedJobs());
+            }
+        }
+    }
+
+    @Test
+    void aStreamThatEndsWithoutStopIsFinalizedAsInterrupted() throws Exception {
+        Map<String, String> env = TwilioMediaClient.env(redis.url());
+        try (HttpClient http = HttpClient.newHttpClient();
+             CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+             RedisConnections connections = RedisConnections.connect(redis.url())) {
+            TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true);
+            twilio.connectedAndStart("CA-dropped", "biz-1");
+            twilio.silence(3);
+            RedisJobInspection jobs = new RedisJobInspection(connections, Clock.systemUTC());
+            await(() -> named(jobs, "create_call_log_job").size() == 1, "the call's log");
+            twilio.ws.abort();
+            await(() -> named(jobs, "finalize_call_log_job").size() == 1, "the finalization");
+            JobView end = named(jobs, "finalize_call_log_job").getFirst();
+            assertEquals("interrupted", end.kwargs().get("outcome"));
+            assertTrue(String.valueOf(end.kwargs().get("reason")).contains("socket"), end.kwargs().toString());
+        }
+    }
+
+    @Test
+    void withRedisDownTheCallGoesOnAndItsJobsArriveWhenRedisIsBack() throws Exception {
+        try (RedisServerProcess server = RedisServerProcess.startOnFreePort();
+             HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = TwilioMediaClient.env(server.url());
+            try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+                 TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
+                server.kill();
+                twilio.connectedAndStart("CA-outage", "biz-1");
+                int media = 0;
+                for (int i = 0; i < 50; i++) {                 // one second of the call, Redis gone
+                    twilio.silence(1);
+                    Thread.sleep(20);
+                    String m;
+                    while ((m = twilio.received.poll()) != null) {
+                        media += event(m).equals("media") ? 1 : 0;
+                    }
+                }
+                assertTrue(media >= 20, "the caller is greeted all the same: " + media + " frames");
+                twilio.stop();
+                assertEquals(1000, twilio.awaitClose(WAIT), "and the call ends normally");
+
+                server.start();
+                try (RedisConnections connections = RedisConnections.connect(server.url())) {
+                    RedisJobInspection jobs = new RedisJobInspection(connections, Clock.systemUTC());
+                    await(() -> named(jobs, "finalize_call_log_job").size() == 1, "the jobs once Redis is back");
+                    assertEquals(1, named(jobs, "create_call_log_job").size());
+                    assertEquals("completed", named(jobs, "finalize_call_log_job").getFirst().kwargs().get("outcome"));
+                }
+                assertEquals(0, calls.droppedJobs());
+            }
+        }
+    }
+
+    private static List<JobView> named(RedisJobInspection jobs, String name) {
+        return jobs.list(BusinessScope.of("biz-1"), JobStatus.QUEUED, "default", 0, 500).jobs().stream()
+                .filter(j -> j.name().equals(name)).toList();
+    }
+
+    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
