@@ -29,11 +29,6 @@ public final class JobActionsHttpService implements HttpService {
     private final JobAdministration administration;
     private final CancelRunUseCase cancelRun;
 
-    /** Cancelling a run cancels its jobs only. */
-    public JobActionsHttpService(BearerTokens tokens, JobInspection inspection, JobAdministration administration) {
-        this(tokens, inspection, administration, (business, run, trace) -> administration.cancelRun(business, run));
-    }
-
     /** @param cancelRun what cancelling a run does (its jobs, and the broadcast of that run id) */
     public JobActionsHttpService(BearerTokens tokens, JobInspection inspection, JobAdministration administration,
                                  CancelRunUseCase cancelRun) {

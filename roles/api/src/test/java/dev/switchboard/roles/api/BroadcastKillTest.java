@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A broadcast through worker processes that die: the api in this JVM takes the broadcast, worker
  * processes (child JVMs) send it to a fake gateway that checks what the real one checks and counts
- * what it accepted. Killed with SIGKILL twice mid-run, the workers still message each of 1,000
- * recipients exactly once, resume rather than restart, and the progress shown by
+ * what it accepted. Killed with SIGKILL twice mid-run, each time after the gateway took a message
+ * and before the worker recorded it, the workers still message each of 1,000 recipients exactly
+ * once, resume rather than restart, and the progress shown by
  * {@code GET /api/broadcasts/{run}} (sampled throughout) never goes back. A cancel of the run stops
  * the sending within one second.
  */
@@ -164,12 +165,20 @@ class BroadcastKillTest {
         List<ChildJvm> workers = new ArrayList<>();
         try (Sampler sampler = new Sampler("black-friday")) {
             try {
-                // A spare worker is always up, so a kill costs the lease (a second), not a JVM start.
+                // A spare worker is always up, so a kill costs the lease (a second), not a JVM start;
+                // the first spare starts once sending has, not to slow the first worker's start.
                 workers.add(worker());
+                await("the broadcast to start", Duration.ofSeconds(60), () -> sentTo(1) > 0, workers.getFirst());
                 workers.add(worker());
                 for (long killAt : new long[] {250, 600}) {
                     await("the broadcast to reach " + killAt + " messages", Duration.ofSeconds(60),
                             () -> sentTo(1) >= killAt, workers.getLast());
+                    // The worst moment: the gateway has taken the next message, and the worker,
+                    // waiting for the answer, has not recorded it. Its successor must not send it again.
+                    long taken = sentTo(1);
+                    gateway.answerLate(1, Duration.ofSeconds(5));
+                    await("the gateway to take a message it answers late", Duration.ofSeconds(10),
+                            () -> sentTo(1) > taken, workers.getLast());
                     ChildJvm holder = holderOf(jobId, workers);
                     holder.kill9();
                     sentAtKills.add(sentTo(1));
@@ -199,6 +208,8 @@ class BroadcastKillTest {
             assertTrue(sentAtKills.getFirst() < RECIPIENTS && sentAtKills.getLast() < RECIPIENTS,
                     "both kills landed mid-run: " + sentAtKills);
             int requests = gateway.requests() - requestsBefore;
+            assertTrue(requests >= RECIPIENTS + 2, "each kill left a message taken but unrecorded, asked for again"
+                    + " (and answered as a duplicate): " + requests + " requests");
             assertTrue(requests <= RECIPIENTS + 10, "each new worker resumed where the dead one stopped, asking again"
                     + " only for what was in flight: " + requests + " requests for " + RECIPIENTS + " recipients");
 
@@ -251,7 +262,10 @@ class BroadcastKillTest {
 
             JsonNode shown = json(call("GET", "/api/broadcasts/flash-sale", null));
             assertEquals("cancelled", shown.path("state").asText(), shown.toString());
-            assertEquals(RECIPIENTS - sentLater, shown.path("remaining").asInt(), shown.toString());
+            // The one message in flight when the cancel interrupted the worker went out unrecorded.
+            long remaining = shown.path("remaining").asLong();
+            assertTrue(remaining == RECIPIENTS - sentLater || remaining == RECIPIENTS - sentLater + 1,
+                    sentLater + " sent at the gateway, " + shown);
             await("the job to be settled as canceled", Duration.ofSeconds(10),
                     () -> "canceled".equals(redis.commands().hget("rq:job:" + jobId, "status")), worker);
             System.out.println("broadcast cancel test: " + sentAtCancel + " sent at the cancel, "

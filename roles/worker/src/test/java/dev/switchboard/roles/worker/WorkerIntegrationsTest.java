@@ -13,7 +13,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The worker's Gmail settings: off without a client, Google's endpoints by default, secrets never shown. */
+/**
+ * The worker's integration settings as an operator writes them: Gmail (off without a client, Google's
+ * endpoints by default, secrets never shown) and the broadcast pace.
+ */
 class WorkerIntegrationsTest {
 
     @Test
@@ -46,5 +49,23 @@ class WorkerIntegrationsTest {
         assertTrue(assertThrows(ConfigException.class, () -> WorkerIntegrations.fromEnvironment(
                 Map.of("GMAIL_CLIENT_ID", "c", "GMAIL_CLIENT_SECRET", "s", "GMAIL_API_URL", "gmail"))).getMessage()
                 .contains("GMAIL_API_URL"));
+    }
+
+    @Test
+    void broadcastsGoAtOneMessageASecondUnlessToldOtherwise() {
+        assertEquals(1.0, WorkerIntegrations.fromEnvironment(Map.of()).broadcastRate());
+        assertEquals(0.5, WorkerIntegrations.fromEnvironment(Map.of("BROADCAST_RATE", "0.5")).broadcastRate());
+        assertEquals(20.0, WorkerIntegrations.fromEnvironment(Map.of("BROADCAST_RATE", " 20 ")).broadcastRate());
+        assertTrue(WorkerIntegrations.fromEnvironment(Map.of("BROADCAST_RATE", "2")).describe()
+                .contains("broadcasts at 2.0 message(s)/s per business"));
+    }
+
+    @Test
+    void aBroadcastRateThatCannotBeKeptStopsTheStartNamingTheVariable() {
+        for (String bad : new String[] {"0", "-1", "fast", "1001", "NaN", "Infinity"}) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> WorkerIntegrations.fromEnvironment(Map.of("BROADCAST_RATE", bad)), bad);
+            assertTrue(e.getMessage().contains("BROADCAST_RATE"), e.getMessage());
+        }
     }
 }
