@@ -115,6 +115,30 @@ public final class RedisKeys {
         return "switchboard:stats:job:" + part(jobName);
     }
 
+    /**
+     * One job name's attempts settled per second within one minute ({@code p:<unix second>},
+     * {@code f:<unix second>}); written by the settling scripts, which build it as
+     * {@code stats(jobName) + ":" + minute}; expires an hour after its minute.
+     */
+    public static String statsMinute(String jobName, long unixMinute) {
+        return stats(jobName) + ":" + unixMinute;
+    }
+
+    /**
+     * The stats keys of every job name that settled an attempt (SET), so readers find names only a
+     * worker knows; the settling scripts add to it (lib/common.lua names it too).
+     */
+    public static final String STATS_JOBS = "switchboard:stats:jobs";
+
+    /** The job name of a {@link #stats} key. */
+    static String jobNameOfStats(String statsKey) {
+        return unpart(statsKey.substring("switchboard:stats:job:".length()));
+    }
+
+    static String unpart(String value) {
+        return value.replace("%3A", ":").replace("%25", "%");
+    }
+
     /** Attempts settled per second, all jobs: {@code p:<unix second>}, {@code f:<unix second>}; one hour kept. */
     public static final String STATS_TIMELINE = "switchboard:stats:timeline";
 

@@ -4,6 +4,8 @@ import dev.switchboard.adapters.http.BearerTokens;
 import dev.switchboard.adapters.http.DashboardHttpService;
 import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
+import dev.switchboard.adapters.http.JobStatsHttpService;
+import dev.switchboard.adapters.http.OverviewCache;
 import dev.switchboard.adapters.http.BroadcastsHttpService;
 import dev.switchboard.adapters.http.EnqueueQuota;
 import dev.switchboard.adapters.http.JobActionsHttpService;
@@ -29,8 +31,10 @@ import dev.switchboard.adapters.redis.RedisJobAdministration;
 import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisRateLimiter;
-import dev.switchboard.adapters.redis.RedisSchedulerStatus;
+import dev.switchboard.adapters.redis.RedisJobStatistics;
+import dev.switchboard.adapters.redis.RedisJobsOverview;
 import dev.switchboard.adapters.redis.RedisVapidKeyStore;
+import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
 import dev.switchboard.domain.SendPushService;
 import dev.switchboard.ports.out.JobInspection;
@@ -47,6 +51,7 @@ import dev.switchboard.roles.common.ServiceRole;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -96,7 +101,9 @@ public final class ApiRole implements AutoCloseable {
         RedisConnections redis = RedisConnections.connect(config.redisUrl());
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
-        SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());
+        OverviewCache overview = new OverviewCache(new RedisJobsOverview(redis, clock), config.queues(),
+                JobCatalogue.names(), Duration.ofSeconds(1));
+        SwitchboardMetrics metrics = new SwitchboardMetrics(overview);
         JobQueue queue = metrics.counting(jobQueue(redis, config));
         EnqueueQuota quota = enqueueQuota(config, redis);
         BearerTokens tokens = bearerTokens(config);
@@ -105,8 +112,8 @@ public final class ApiRole implements AutoCloseable {
         services.add(new HealthHttpService(config.role().id()));
         services.add(TwilioWebhooks.httpService(config, twilio, queue));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
-        services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
-                config.schedulerTick(), clock));
+        services.add(new JobsHealthHttpService(overview, config.schedulerTick()));
+        services.add(new JobStatsHttpService(tokens, overview, new RedisJobStatistics(redis)));
         services.add(new JobQueriesHttpService(tokens, inspection, config.queues()));
         services.add(new JobActionsHttpService(tokens, inspection, new RedisJobAdministration(redis, clock)));
         services.add(new PushHttpService(tokens, Optional.of(sendPush(queue)), quota));

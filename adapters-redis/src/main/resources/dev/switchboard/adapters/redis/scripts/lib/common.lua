@@ -192,9 +192,17 @@ end
 -- Upper bounds (milliseconds) of the per-job-name duration histogram; the last bucket is +Inf.
 local DURATION_BUCKETS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000}
 
+-- How long a job name's per-minute timeline keys live: the hour the dashboard shows, and a minute.
+local JOB_TIMELINE_TTL = 3660
+-- The set of every job name's stats key (RedisKeys.STATS_JOBS): how readers find the job names
+-- that ever ran, including ones only a worker knows (diagnostic and benchmark jobs).
+local STATS_JOBS = 'switchboard:stats:jobs'
+
 -- Counts one settled attempt for operators' metrics: the job name's duration histogram (its
--- buckets sum to the processed count) and `failed` count, and the per-second timeline (fields
--- p:<unix second> and f:<unix second>; the maintenance script drops seconds older than an hour).
+-- buckets sum to the processed count), `failed` count and `sum_ms`, the per-second timeline of
+-- all jobs (fields p:<unix second> and f:<unix second>; the maintenance script drops seconds
+-- older than an hour), and the job name's own per-second timeline, one hash per minute
+-- (<stats key>:<unix minute>, same fields) that expires by itself after an hour.
 local function record_stats(stats_key, timeline_key, now, duration_ms, failed)
   local field = 'le_inf'
   for _, bound in ipairs(DURATION_BUCKETS) do
@@ -204,12 +212,17 @@ local function record_stats(stats_key, timeline_key, now, duration_ms, failed)
     end
   end
   redis.call('HINCRBY', stats_key, field, 1)
+  redis.call('HINCRBY', stats_key, 'sum_ms', math.floor(duration_ms))
+  redis.call('SADD', STATS_JOBS, stats_key)
   local second = math.floor(now)
+  local minute_key = stats_key .. ':' .. math.floor(second / 60)
+  local kind = failed and 'f:' or 'p:'
   if failed then
     redis.call('HINCRBY', stats_key, 'failed', 1)
-    redis.call('HINCRBY', timeline_key, 'f:' .. second, 1)
-  else
-    redis.call('HINCRBY', timeline_key, 'p:' .. second, 1)
+  end
+  redis.call('HINCRBY', timeline_key, kind .. second, 1)
+  if redis.call('HINCRBY', minute_key, kind .. second, 1) == 1 then
+    redis.call('EXPIRE', minute_key, JOB_TIMELINE_TTL)
   end
 end
 
