@@ -64,7 +64,9 @@ public final class JobStatsHttpService implements HttpService {
         }
         List<List<Long>> points = new ArrayList<>();
         for (JobStatistics.Second s : timeline(job)) {
-            points.add(List.of(s.at().getEpochSecond(), s.processed(), s.failed()));
+            // The store counts succeeded (p:) and failed (f:) attempts apart; processed is both, as
+            // in each job type's totals (and Sidekiq's graph).
+            points.add(List.of(s.at().getEpochSecond(), s.processed() + s.failed(), s.failed()));
         }
         List<Map<String, Object>> jobs = new ArrayList<>();
         for (String name : names) {
