@@ -66,6 +66,16 @@ public final class RedisKeys {
         return "switchboard:run:" + part(businessId) + ":" + part(runId);
     }
 
+    /**
+     * The per-business job index: the ids of one business's jobs in one queue and state
+     * ({@code queued}, {@code started}, {@code scheduled}, {@code finished}, {@code failed},
+     * {@code canceled}), a ZSET kept by every job script (lib/common.lua builds the same name), so
+     * that a business's listing reads its page instead of the whole registry.
+     */
+    public static String jobIndex(String businessId, String queue, String state) {
+        return "switchboard:jobs:" + part(businessId) + ":" + part(queue) + ":" + state;
+    }
+
     /** A business's enqueue token bucket (rate limit). */
     public static String rate(String businessId) {
         return "switchboard:rate:" + part(businessId);
