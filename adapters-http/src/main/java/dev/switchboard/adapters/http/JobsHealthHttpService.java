@@ -25,6 +25,11 @@ import java.util.Map;
 public final class JobsHealthHttpService implements HttpService {
     private final OverviewCache overview;
     private final Duration schedulerTick;
+    /** The last answer and the reading it was made from: every check within that second shares it. */
+    private volatile Answer last;
+
+    private record Answer(JobsOverview.Overview from, Status status, byte[] body) {
+    }
 
     public JobsHealthHttpService(OverviewCache overview, Duration schedulerTick) {
         this.overview = overview;
@@ -40,6 +45,11 @@ public final class JobsHealthHttpService implements HttpService {
         Map<String, Object> body = new LinkedHashMap<>();
         try {
             JobsOverview.Overview o = overview.current();
+            Answer answer = last;
+            if (answer != null && answer.from() == o) {
+                JsonResponses.sendBytes(response, answer.status(), answer.body());
+                return;
+            }
             SchedulerStatus.Snapshot s = o.scheduler();
             Instant now = o.at();
             boolean stale = s.lastTick().map(t -> Duration.between(t, now).compareTo(schedulerTick.multipliedBy(3)) > 0)
@@ -56,7 +66,10 @@ public final class JobsHealthHttpService implements HttpService {
             if (stale) {
                 body.put("error", "the scheduler has not ticked for 3 ticks (" + schedulerTick.multipliedBy(3).toSeconds() + " s)");
             }
-            JsonResponses.send(response, stale ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200, body);
+            Status status = stale ? Status.SERVICE_UNAVAILABLE_503 : Status.OK_200;
+            byte[] json = JsonResponses.bytes(body);
+            last = new Answer(o, status, json);
+            JsonResponses.sendBytes(response, status, json);
         } catch (JobStoreUnavailableException e) {
             body.put("status", "unhealthy");
             body.put("error", "Redis unreachable");

@@ -71,6 +71,8 @@ final class AbuseLoad {
         figures.put("abused_p50_ms", abused.percentile(50));
         figures.put("abused_p99_ms", abused.percentile(99));
         figures.put("abused_errors", (double) abused.errors);
+        baseline.causes.forEach((cause, n) -> figures.put("baseline_errors_" + cause, (double) n.get()));
+        abused.causes.forEach((cause, n) -> figures.put("abused_errors_" + cause, (double) n.get()));
         figures.put("p99_ratio_to_baseline", abused.percentile(99) / baseline.percentile(99));
         figures.put("webhooks_answered", (double) abused.latencies.size());
         figures.put("slow_connections", (double) slow.size());
@@ -85,6 +87,8 @@ final class AbuseLoad {
         long errors;
         long scrapes;
         final AtomicLong scrapeErrors = new AtomicLong();
+        /** Failed webhooks by cause: an HTTP status, or the client's exception. */
+        final Map<String, AtomicLong> causes = new java.util.concurrent.ConcurrentSkipListMap<>();
         double seconds;
 
         double percentile(int p) {
@@ -125,6 +129,11 @@ final class AbuseLoad {
                                 phase.latencies.add(System.nanoTime() - sent);
                             } else {
                                 errors.incrementAndGet();
+                                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null
+                                        ? e.getCause() : e;
+                                String key = e == null ? "status_" + r.statusCode()
+                                        : cause.getClass().getSimpleName().replaceAll("[^A-Za-z]", "").toLowerCase(java.util.Locale.ROOT);
+                                phase.causes.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
                             }
                         }));
                 nextWebhook += webhookEvery;
