@@ -6,6 +6,7 @@ import dev.switchboard.ports.in.JobFailure;
 import dev.switchboard.ports.in.JobHandler;
 import dev.switchboard.ports.out.Business;
 import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.ChatMessage;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.ChatModelException;
@@ -127,6 +128,11 @@ public final class WebhookProcessJob implements JobHandler {
             // A job runs on behalf of the business it was enqueued for; never trust the payload
             // over the job's own tag.
             throw JobFailure.permanent("tenant_id does not match the job's business", null);
+        }
+        if (job.businessId().equals(BusinessScope.BENCH)) {
+            // Benchmark traffic measures the api and the queue; it must never become CRM records
+            // or send a reply. The bench deletes these jobs when it is done.
+            return Map.of("outcome", "ignored", "reason", "benchmark traffic");
         }
         IncomingWhatsAppMessage message = args.message();
         Optional<LeadContact> contact = WhatsAppContacts.leadContact(job.businessId(), message);

@@ -24,9 +24,12 @@ class ScheduleWindowTest {
     }
 
     @Test
-    void withoutARecordedTickTheWindowReachesBackTheCatchUpWindow() {
-        assertEquals(new ScheduleWindow(Instant.parse("2026-11-22T22:31:15Z"), NOW),
-                ScheduleWindow.of(Optional.empty(), NOW, CATCH_UP));
+    void withoutARecordedTickNothingIsBackFilled() {
+        ScheduleWindow window = ScheduleWindow.of(Optional.empty(), NOW, CATCH_UP);
+
+        assertEquals(new ScheduleWindow(NOW, NOW), window, "no leader ever ran: nothing was missed");
+        assertTrue(window.isEmpty());
+        assertEquals(List.of(), window.dueSlots(PeriodicJobs.table(ZoneOffset.UTC)));
     }
 
     @Test

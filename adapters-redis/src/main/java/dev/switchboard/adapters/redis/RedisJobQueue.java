@@ -61,7 +61,7 @@ public final class RedisJobQueue implements JobQueue {
             return List.of();
         }
         Instant now = clock.instant();
-        List<String> keys = new ArrayList<>(1 + 5 * requests.size());
+        List<String> keys = new ArrayList<>(1 + 6 * requests.size());
         List<byte[]> args = new ArrayList<>(1 + 40 * requests.size());
         keys.add(RedisKeys.QUEUES);
         args.add(RqFormat.utf8(Integer.toString(MAX_WAKE_TOKENS)));
@@ -74,6 +74,7 @@ public final class RedisJobQueue implements JobQueue {
             keys.add(RedisKeys.wake(request.queue()));
             keys.add(request.dedupe().map(d -> RedisKeys.dedupe(d.key())).orElse(RedisKeys.dedupe("")));
             keys.add(request.runId().map(run -> RedisKeys.run(request.businessId(), run)).orElse(RedisKeys.run("", "")));
+            keys.add(RedisKeys.jobIndex(request.businessId(), request.queue(), "queued"));
             long runTtl = request.runId().isPresent() ? seconds(request.failureTtl()) + RUN_INDEX_SLACK_SECONDS : 0;
             args.add(RqFormat.utf8(id));
             args.add(RqFormat.utf8(request.dedupe().map(d -> Long.toString(d.ttl().toMillis())).orElse("0")));

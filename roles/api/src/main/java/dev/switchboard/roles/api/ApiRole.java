@@ -4,6 +4,8 @@ import dev.switchboard.adapters.http.BearerTokens;
 import dev.switchboard.adapters.http.DashboardHttpService;
 import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
+import dev.switchboard.adapters.http.JobStatsHttpService;
+import dev.switchboard.adapters.http.OverviewCache;
 import dev.switchboard.adapters.http.BroadcastsHttpService;
 import dev.switchboard.adapters.http.EnqueueQuota;
 import dev.switchboard.adapters.http.GmailHttpService;
@@ -31,9 +33,11 @@ import dev.switchboard.adapters.redis.RedisJobAdministration;
 import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisRateLimiter;
-import dev.switchboard.adapters.redis.RedisSchedulerStatus;
+import dev.switchboard.adapters.redis.RedisJobStatistics;
+import dev.switchboard.adapters.redis.RedisJobsOverview;
 import dev.switchboard.adapters.redis.RedisVapidKeyStore;
 import dev.switchboard.domain.ConnectGmailService;
+import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
 import dev.switchboard.domain.CancelRunService;
 import dev.switchboard.domain.SendPushService;
@@ -57,6 +61,7 @@ import io.helidon.webserver.Routing;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -117,7 +122,9 @@ public final class ApiRole implements AutoCloseable {
                 new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
-        SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());
+        OverviewCache overview = new OverviewCache(new RedisJobsOverview(redis, clock), config.queues(),
+                JobCatalogue.names(), Duration.ofSeconds(1));
+        SwitchboardMetrics metrics = new SwitchboardMetrics(overview);
         JobQueue queue = metrics.counting(jobQueue(redis, config));
         EnqueueQuota quota = enqueueQuota(config, redis);
         BearerTokens tokens = bearerTokens(config);
@@ -126,8 +133,8 @@ public final class ApiRole implements AutoCloseable {
         services.add(new HealthHttpService(config.role().id()));
         services.add(TwilioWebhooks.httpService(config, twilio, queue, clock));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
-        services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
-                config.schedulerTick(), clock));
+        services.add(new JobsHealthHttpService(overview, config.schedulerTick()));
+        services.add(new JobStatsHttpService(tokens, overview, new RedisJobStatistics(redis)));
         services.add(new JobQueriesHttpService(tokens, inspection, config.queues()));
         RedisJobAdministration administration = new RedisJobAdministration(redis, clock);
         services.add(new JobActionsHttpService(tokens, inspection, administration,

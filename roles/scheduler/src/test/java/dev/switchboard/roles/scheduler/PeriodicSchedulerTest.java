@@ -45,9 +45,13 @@ class PeriodicSchedulerTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final List<RedisConnections> connections = new ArrayList<>();
 
+    /** Where a previous leader left the schedule: ten minutes ago, the catch-up window's start. */
+    private static final String PREVIOUS_TICK = "2026-11-22T22:31:15Z";
+
     @BeforeEach
-    void freshClock() {
+    void freshClockAndAPreviousLeadersTick() {
         clock.set(NOW);
+        redis.commands().set("scheduler:last_tick", PREVIOUS_TICK);
     }
 
     @AfterEach
@@ -85,7 +89,22 @@ class PeriodicSchedulerTest {
     }
 
     @Test
-    void firstLeaderEnqueuesTheCatchUpWindowWithSlotIdsAsDedupeKeysAndRecordsItsTick() {
+    void theFirstLeaderEverBackFillsNothingAndStartsFromItsFirstTick() {
+        redis.commands().del("scheduler:last_tick"); // a new Redis: no leader ever ran
+        PeriodicScheduler scheduler = scheduler("host.1.aaaa");
+
+        ScheduleOutcome.Led first = assertInstanceOf(ScheduleOutcome.Led.class, scheduler.tick());
+
+        assertEquals(List.of(), first.created(), "no slot before the first tick is back-filled");
+        assertEquals(0, redis.commands().keys("rq:job:*").size());
+        assertEquals(NOW.toString(), redis.commands().get("scheduler:last_tick"), "the first tick is recorded");
+        clock.set(Instant.parse("2026-11-22T22:42:01Z"));
+        ScheduleOutcome.Led next = assertInstanceOf(ScheduleOutcome.Led.class, scheduler.tick());
+        assertEquals(List.of("reminders_tick_job@2026-11-22T22:42Z"), next.created(), "from then on every slot is due");
+    }
+
+    @Test
+    void aLeaderEnqueuesWhatBecameDueSinceTheLastTickWithSlotIdsAsDedupeKeysAndRecordsItsTick() {
         ScheduleOutcome outcome = scheduler("host.1.aaaa").tick();
 
         ScheduleOutcome.Led led = assertInstanceOf(ScheduleOutcome.Led.class, outcome);
