@@ -1,7 +1,7 @@
 /**
  * The launcher: the single entry point of {@code ./switchboard}. Reads {@code SERVICE_ROLE} and
- * starts that role, or every role in one process for development ({@code all}); and the
- * {@code bench} command that measures the job system.
+ * starts that role, or every role in one process for development ({@code all}); the
+ * {@code bench} command that measures the job system; and the operator's {@code jobs} commands.
  */
 module switchboard.roles.all {
     requires switchboard.roles.common;
@@ -9,6 +9,7 @@ module switchboard.roles.all {
     requires switchboard.roles.worker;
     requires switchboard.roles.scheduler;
     requires switchboard.roles.calls;
+    requires switchboard.roles.cli;
     requires switchboard.adapters.redis;
     requires info.picocli;
     requires java.net.http;

@@ -1,7 +1,8 @@
 // The dashboard end to end, in Debian's headless Chromium driven by playwright-core.
 //
 //   node dashboard.spec.mjs --base http://127.0.0.1:PORT --token TOKEN --running JOB_ID \
-//        --failed JOB_ID --hostile JOB_ID --screenshot DIR/NAME.png   (and DIR/NAME-login.png)
+//        --failed JOB_ID --hostile JOB_ID --othertype JOB_NAME --screenshot DIR/NAME.png
+//   (and DIR/NAME-login.png). OTHERTYPE is a job type that settled 3 attempts besides noop_job.
 //
 // DashboardBrowserTest (Java) starts the api and a worker, prepares the jobs, runs this script and
 // checks Redis afterwards. Exit code 0 and a last line "dashboard e2e: ok" mean every step passed;
@@ -16,11 +17,11 @@ function options(argv) {
   const out = {};
   for (let i = 0; i < argv.length; i += 2) {
     if (!argv[i].startsWith('--') || argv[i + 1] === undefined) {
-      throw new Error('usage: --base URL --token T --running ID --failed ID --hostile ID --screenshot PATH');
+      throw new Error('usage: --base URL --token T --running ID --failed ID --hostile ID --othertype NAME --screenshot PATH');
     }
     out[argv[i].slice(2)] = argv[i + 1];
   }
-  for (const name of ['base', 'token', 'running', 'failed', 'hostile', 'screenshot']) {
+  for (const name of ['base', 'token', 'running', 'failed', 'hostile', 'othertype', 'screenshot']) {
     if (!out[name]) {
       throw new Error('missing --' + name);
     }
@@ -133,6 +134,38 @@ try {
   await full.waitFor({ state: 'visible' });
   check((await full.textContent()).includes('\tat '), 'the full error has the stack trace');
   log('failed job ' + opts.failed + ': "' + firstLine + '" (stack trace expands)');
+
+  // The throughput graph: every job's attempts per second over the last hour, then one job type's.
+  const chart = page.locator('#throughput-chart');
+  await page.waitForFunction(() => Number(document.querySelector('#throughput-chart').dataset.processed) >= 6
+    && Number(document.querySelector('#throughput-chart').dataset.failed) >= 1, null, { timeout: 15_000 });
+  const all = Number(await chart.getAttribute('data-processed'));
+  const points = await chart.locator('polyline.processed').getAttribute('points');
+  check(points.split(' ').some((p) => Number(p.split(',')[1]) < 190), 'the processed line rises: ' + points.slice(0, 200));
+  const other = page.locator('#job-types tr[data-job="' + opts.othertype + '"]');
+  await other.waitFor();
+  check((await other.locator('td').first().textContent()).trim() === '3', 'the other job type processed 3');
+  log(`throughput graph: ${all} processed, ${await chart.getAttribute('data-failed')} failed in the last hour`);
+  await page.locator('#job-types tr[data-job="noop_job"]').click();
+  await page.waitForFunction(() => document.querySelector('#throughput-chart').dataset.job === 'noop_job');
+  const noop = Number(await chart.getAttribute('data-processed'));
+  check(noop > 0 && noop === all - 3, `noop_job alone: ${noop} processed (all jobs ${all}, the other type 3)`);
+  check(/noop_job/.test(await page.locator('#throughput-job').textContent()), 'the graph says which job type');
+  log(`clicked noop_job: the graph shows ${noop} processed`);
+  await page.locator('#throughput-all').click();
+  await page.waitForFunction(() => document.querySelector('#throughput-chart').dataset.job === '');
+  check(Number(await chart.getAttribute('data-processed')) >= all, 'back to all jobs');
+
+  // The workers panel: host, queues, current job and since, from the worker registry.
+  const workerRow = page.locator('#workers tbody tr', { has: page.locator(`.job-id:text-is("${opts.running}")`) });
+  await workerRow.waitFor();
+  check((await workerRow.locator('.job-name').textContent()) === 'noop_job', 'the worker runs noop_job');
+  const host = (await workerRow.locator('td.host').textContent()).trim();
+  check(host.length > 0 && host !== '—', 'the worker has a host: ' + host);
+  check((await workerRow.locator('.pill.queue').allTextContents()).includes('default'), 'it serves default');
+  const since = await workerRow.locator('td.since').textContent();
+  check(/ago|just now/.test(since), 'since when it runs that job: ' + since);
+  log(`workers panel: ${await workerRow.getAttribute('data-worker')} on ${host}, running ${opts.running} since ${since}`);
 
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar belongs at the top
   await page.screenshot({ path: opts.screenshot, fullPage: true });

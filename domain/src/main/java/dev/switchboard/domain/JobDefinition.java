@@ -8,6 +8,8 @@ import dev.switchboard.ports.out.RetryPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -108,6 +110,41 @@ public final class JobDefinition<A> {
     public JobRequest deduplicatedRequest(A args, String businessId, String traceId, String dedupeKey,
                                           Duration ttl) {
         return request(args, businessId, traceId).withDedupe(dedupeKey, ttl);
+    }
+
+    /**
+     * A request from keyword arguments that arrive as data (an operator's {@code jobs enqueue}):
+     * they are decoded with this job's codec, so a missing or mistyped argument is refused exactly
+     * as a worker would refuse it, and an argument the job does not know is refused too (it would
+     * be dropped silently). What is stored is the re-encoded record: the same kwargs the job's own
+     * enqueuers write.
+     *
+     * @throws IllegalArgumentException naming the argument that is missing, mistyped or unknown
+     */
+    public JobRequest requestFromKwargs(Map<String, Object> kwargs, String businessId, String traceId) {
+        A args;
+        try {
+            args = codec.decode(new Kwargs(Map.copyOf(kwargs.entrySet().stream()
+                    .filter(e -> e.getValue() != null)
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)))));
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // A codec that parses a value (a time, an enum) may fail with its own exception type.
+            throw new IllegalArgumentException("invalid arguments for " + name + ": " + e.getMessage(), e);
+        }
+        Map<String, Object> encoded = codec.encode(args);
+        Set<String> unknown = new TreeSet<>();
+        kwargs.forEach((key, value) -> {
+            if (value != null && !encoded.containsKey(key)) {
+                unknown.add(key);
+            }
+        });
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(name + " takes no argument" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown.stream().map(k -> "'" + k + "'").toList()));
+        }
+        return request(args, businessId, traceId);
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.Map;
  * The periodic job table (docs/architecture.md, "The scheduler"). The two cleanups go to the
  * {@code maintenance} queue, where housekeeping cannot delay customer-facing work;
  * {@code reminders_tick_job} goes to {@code default}, because a reminder is customer-facing and
- * late by as long as it waits.
+ * late by as long as it waits. {@code gmail_sync_job} goes to {@code low}: mail joining a
+ * conversation a few minutes later harms nobody, and its per-mailbox syncs wait on Google.
  */
 public final class PeriodicJobs {
 
@@ -71,6 +72,9 @@ public final class PeriodicJobs {
                 new PeriodicJob("cleanup_old_recordings_job", Queues.MAINTENANCE,
                         Map.of("retention_days", RECORDING_RETENTION_DAYS),
                         Schedule.dailyAt(LocalTime.of(4, 0), zone), DAILY_RETRY),
+                // One slot for all mailboxes: the job fans out into one sync per connected mailbox.
+                new PeriodicJob("gmail_sync_job", Queues.LOW, Map.of(),
+                        Schedule.every(Duration.ofMinutes(5)), RetryPolicy.NONE),
                 new PeriodicJob("finalize_abandoned_calls_job", Queues.MAINTENANCE, Map.of(),
                         Schedule.every(Duration.ofMinutes(1)), RetryPolicy.NONE));
     }

@@ -26,12 +26,14 @@ public record ScheduleWindow(Instant after, Instant upTo) {
      * occurrence a previous leader missed is enqueued now, but reaches back at most
      * {@code catchUp}, so an occurrence older than that is never enqueued (after a long outage,
      * running every missed reminder tick would be worse than skipping them). With no recorded
-     * tick it reaches back the whole catch-up window; with a recorded tick ahead of {@code now}
-     * (a previous leader's clock ran ahead) it is empty until this clock gets there.
+     * tick (no leader ever ran on this store, or the record was deleted) it is empty: there is
+     * nothing a previous leader missed, so the first leader starts from its own first tick
+     * instead of back-filling the catch-up window. With a recorded tick ahead of {@code now} (a
+     * previous leader's clock ran ahead) it is empty until this clock gets there.
      */
     public static ScheduleWindow of(Optional<Instant> lastTick, Instant now, Duration catchUp) {
         Instant floor = now.minus(catchUp);
-        Instant after = lastTick.filter(t -> t.isAfter(floor)).orElse(floor);
+        Instant after = lastTick.map(t -> t.isAfter(floor) ? t : floor).orElse(now);
         return new ScheduleWindow(after, now);
     }
 

@@ -25,6 +25,10 @@ import java.util.Optional;
  * operator's requeue finds the message already sent instead of sending it again. A 5xx, 429, a
  * send still in flight or a timeout is retried (honouring {@code Retry-After}); any other 4xx is
  * final: the job fails at once and stays visible, requeueable, in the failed registry.
+ *
+ * <p>Once the gateway has the message, {@code message.sent} goes to the business's webhooks
+ * ({@link WebhookEvents}), its id derived from the gateway's message id: a rerun, which the gateway
+ * answers "already sent" with the same id, publishes the same event.
  */
 public final class SendWhatsAppMessageJob implements JobHandler {
 
@@ -62,10 +66,12 @@ public final class SendWhatsAppMessageJob implements JobHandler {
 
     private final WhatsAppGateway gateway;
     private final MessageRepository messages;
+    private final WebhookEvents webhooks;
 
     public SendWhatsAppMessageJob(JobCollaborators c) {
         this.gateway = c.whatsApp();
         this.messages = c.messages();
+        this.webhooks = new WebhookEvents(c.webhookEndpoints(), c.jobs());
     }
 
     @Override
@@ -84,9 +90,16 @@ public final class SendWhatsAppMessageJob implements JobHandler {
             String what = "gateway " + (e.status() == 0 ? "unreachable" : "answered " + e.status()) + ": " + e.getMessage();
             throw e.retryable() ? JobFailure.retryAfter(what, e, e.retryAfter()) : JobFailure.permanent(what, e);
         }
-        boolean recorded = messages.append(new ChatMessage(job.businessId(), args.leadId(), sent.messageId(),
+        ChatMessage message = new ChatMessage(job.businessId(), args.leadId(), sent.messageId(),
                 ChatMessage.Direction.OUTBOUND, "whatsapp", "text", Optional.of(args.text()), sent.at(),
-                Optional.empty()));
+                Optional.empty());
+        boolean recorded = messages.append(message);
+        Map<String, Object> event = WebhookEvents.messageData(message);
+        event.put("to", args.to());
+        event.put("in_reply_to", args.inReplyTo().orElse(null));
+        webhooks.publish(job.businessId(), job.traceId(),
+                WebhookEvents.eventIdFor(WebhookEvents.MESSAGE_SENT, job.businessId(), sent.messageId()),
+                WebhookEvents.MESSAGE_SENT, sent.at(), event);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("message_id", sent.messageId());
         result.put("already_sent", sent.alreadySent());

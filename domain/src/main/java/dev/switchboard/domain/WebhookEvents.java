@@ -1,6 +1,8 @@
 package dev.switchboard.domain;
 
+import dev.switchboard.ports.out.ChatMessage;
 import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.Lead;
 import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.ports.out.WebhookEndpoint;
 import dev.switchboard.ports.out.WebhookEndpointRepository;
@@ -18,8 +20,21 @@ import java.util.UUID;
  * type}, {@code timestamp}, {@code data}) is written once here, and one {@code send_webhook_job}
  * per endpoint carries it, deduplicated on the endpoint and the event id, so publishing the same
  * event twice (a rerun of the job that published it) delivers it once.
+ *
+ * <p>Every job that publishes derives the event id from what the event is about
+ * ({@link #eventIdFor(String, String, String)}: the type, the business and the lead, message,
+ * reminder, call or run), never a random one: a rerun then publishes the same event, which the
+ * dedupe key folds (for {@link DedupeKeys#EVENT_TTL}, like every event dedupe). A publisher may
+ * therefore publish again whenever it cannot tell whether an earlier attempt did.
  */
 public final class WebhookEvents {
+    public static final String LEAD_CREATED = "lead.created";
+    public static final String MESSAGE_RECEIVED = "message.received";
+    public static final String MESSAGE_SENT = "message.sent";
+    public static final String CALL_COMPLETED = "call.completed";
+    public static final String BROADCAST_FINISHED = "broadcast.finished";
+    public static final String REMINDER_SENT = "reminder.sent";
+
     private final WebhookEndpointRepository endpoints;
     private final JobQueue jobs;
 
@@ -42,6 +57,40 @@ public final class WebhookEvents {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }
+    }
+
+    /**
+     * The id of the {@code type} event about {@code subjectId} (a lead, message, call, run id) in a
+     * business: publishing it again gives the same id.
+     */
+    public static String eventIdFor(String type, String businessId, String subjectId) {
+        return eventIdFor(type + ":" + DedupeKeys.part(businessId) + ":" + DedupeKeys.part(subjectId));
+    }
+
+    /** The {@code data} of {@code lead.created}: ids and contact fields, no conversation. */
+    public static Map<String, Object> leadData(Lead lead) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("lead_id", lead.id());
+        data.put("phone", lead.phone().orElse(null));
+        data.put("email", lead.email().orElse(null));
+        data.put("name", lead.name().orElse(null));
+        data.put("source", lead.source());
+        data.put("status", lead.status());
+        data.put("created_at", lead.createdAt().toString());
+        return data;
+    }
+
+    /** The {@code data} of {@code message.received} and {@code message.sent}. */
+    public static Map<String, Object> messageData(ChatMessage message) {
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("lead_id", message.leadId());
+        data.put("message_id", message.messageId());
+        data.put("channel", message.channel());
+        data.put("kind", message.kind());
+        data.put("text", message.text().orElse(null));
+        data.put("at", message.at().toString());
+        data.put("author_name", message.authorName().orElse(null));
+        return data;
     }
 
     /** One event's delivery to one endpoint: {@code webhook:<endpoint>:<event>}. */

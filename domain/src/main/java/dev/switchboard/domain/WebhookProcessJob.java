@@ -6,6 +6,7 @@ import dev.switchboard.ports.in.JobFailure;
 import dev.switchboard.ports.in.JobHandler;
 import dev.switchboard.ports.out.Business;
 import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.ChatMessage;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.ChatModelException;
@@ -38,8 +39,14 @@ import java.util.Optional;
  * job runs, the lead gets one reply. Our own messages ({@code fromMe}), group messages and history
  * sync are recorded, never answered.
  *
+ * <p>Publishes {@code lead.created} when the message made a new lead and {@code message.received}
+ * for a live message from the lead (not our own, not history sync) to the business's webhooks
+ * ({@link WebhookEvents}), before asking the AI, so an AI failure does not hold them up.
+ *
  * <p>Idempotent: the lead is unique per phone, the message per id, the session per lead, the
- * reply per inbound message.
+ * reply per inbound message, each event per its subject. A rerun cannot tell whether the attempt
+ * before it published (it may have died right after the lead or the message was written), so from
+ * the second attempt on it publishes again; the event ids fold the repeats.
  */
 public final class WebhookProcessJob implements JobHandler {
 
@@ -50,6 +57,8 @@ public final class WebhookProcessJob implements JobHandler {
 
     /** How much of the conversation the AI sees. */
     static final int CONTEXT_MESSAGES = 20;
+    /** How much of a conversation a rerun reads to tell whether its message opened it. */
+    static final int FIRST_MESSAGE_WINDOW = 50;
 
     /**
      * @param live false for history/offline sync ({@code type: append}): recorded, not answered
@@ -98,6 +107,7 @@ public final class WebhookProcessJob implements JobHandler {
     private final WhatsAppSessionRepository sessions;
     private final ChatModel chat;
     private final JobQueue jobs;
+    private final WebhookEvents webhooks;
     private final Clock clock;
 
     public WebhookProcessJob(JobCollaborators c) {
@@ -107,6 +117,7 @@ public final class WebhookProcessJob implements JobHandler {
         this.sessions = c.sessions();
         this.chat = c.chat();
         this.jobs = c.jobs();
+        this.webhooks = new WebhookEvents(c.webhookEndpoints(), c.jobs());
         this.clock = c.clock();
     }
 
@@ -118,6 +129,11 @@ public final class WebhookProcessJob implements JobHandler {
             // over the job's own tag.
             throw JobFailure.permanent("tenant_id does not match the job's business", null);
         }
+        if (job.businessId().equals(BusinessScope.BENCH)) {
+            // Benchmark traffic measures the api and the queue; it must never become CRM records
+            // or send a reply. The bench deletes these jobs when it is done.
+            return Map.of("outcome", "ignored", "reason", "benchmark traffic");
+        }
         IncomingWhatsAppMessage message = args.message();
         Optional<LeadContact> contact = WhatsAppContacts.leadContact(job.businessId(), message);
         if (contact.isEmpty()) {
@@ -126,11 +142,23 @@ public final class WebhookProcessJob implements JobHandler {
         LeadUpsert upsert = leads.upsert(contact.get());
         Lead lead = upsert.lead();
         Instant at = message.sentAt().orElseGet(clock::instant);
-        boolean isNew = messages.append(new ChatMessage(job.businessId(), lead.id(), message.id(),
+        ChatMessage recorded = new ChatMessage(job.businessId(), lead.id(), message.id(),
                 message.fromMe() ? ChatMessage.Direction.OUTBOUND : ChatMessage.Direction.INBOUND,
                 "whatsapp", message.kind(), message.text(), at,
-                message.fromMe() ? Optional.empty() : message.pushName()));
+                message.fromMe() ? Optional.empty() : message.pushName());
+        boolean isNew = messages.append(recorded);
         sessions.touch(job.businessId(), lead.id(), at);
+        boolean rerun = job.attempt() > 1;
+        if (upsert.created() || (rerun && openedTheConversation(job.businessId(), lead, message.id()))) {
+            webhooks.publish(job.businessId(), job.traceId(),
+                    WebhookEvents.eventIdFor(WebhookEvents.LEAD_CREATED, job.businessId(), lead.id()),
+                    WebhookEvents.LEAD_CREATED, lead.createdAt(), WebhookEvents.leadData(lead));
+        }
+        if (!message.fromMe() && args.live() && (isNew || rerun)) {
+            webhooks.publish(job.businessId(), job.traceId(),
+                    WebhookEvents.eventIdFor(WebhookEvents.MESSAGE_RECEIVED, job.businessId(), message.id()),
+                    WebhookEvents.MESSAGE_RECEIVED, at, WebhookEvents.messageData(recorded));
+        }
 
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("lead_id", lead.id());
@@ -151,6 +179,17 @@ public final class WebhookProcessJob implements JobHandler {
         result.put("reply", reply instanceof EnqueueResult.Enqueued ? "enqueued" : "already enqueued");
         result.put("reply_job_id", reply.jobId());
         return result;
+    }
+
+    /**
+     * Whether this message opened the lead's conversation: then it made the lead, and a rerun that
+     * no longer sees {@code created} still owes {@code lead.created}. A conversation longer than
+     * the window is taken as an old lead (a rerun comes minutes after the first attempt).
+     */
+    private boolean openedTheConversation(String businessId, Lead lead, String messageId) {
+        List<ChatMessage> conversation = messages.recent(businessId, lead.id(), FIRST_MESSAGE_WINDOW);
+        return conversation.size() < FIRST_MESSAGE_WINDOW && !conversation.isEmpty()
+                && conversation.getFirst().messageId().equals(messageId);
     }
 
     /** Why this message gets no AI answer, or empty when it gets one. */

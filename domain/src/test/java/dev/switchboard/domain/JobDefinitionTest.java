@@ -57,6 +57,34 @@ class JobDefinitionTest {
     }
 
     @Test
+    void kwargsGivenAsDataAreDecodedAndReEncodedByTheJobsCodec() {
+        java.util.Map<String, Object> given = new java.util.HashMap<>(java.util.Map.of("user_id", "u-1",
+                "title", "Hi", "body", "There", "ttl_seconds", 60));
+        given.put("topic", null);
+        JobRequest request = PushSendJob.DEFINITION.requestFromKwargs(given, "biz-1", "t-1");
+        assertEquals("push_send_job", request.name());
+        assertEquals(PushSendJob.DEFINITION.queue(), request.queue());
+        assertEquals(PushSendJob.DEFINITION.retry(), request.retry());
+        assertEquals(java.util.Map.of("user_id", "u-1", "title", "Hi", "body", "There", "ttl_seconds", 60L),
+                request.kwargs());
+        assertEquals("biz-1", request.businessId());
+    }
+
+    @Test
+    void kwargsGivenAsDataAreRefusedWhenMissingMistypedOrUnknown() {
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () ->
+                PushSendJob.DEFINITION.requestFromKwargs(java.util.Map.of("user_id", "u-1", "title", "Hi"), "b", "t"));
+        assertTrue(missing.getMessage().contains("'body' is missing"), missing.getMessage());
+        IllegalArgumentException mistyped = assertThrows(IllegalArgumentException.class, () ->
+                PushSendJob.DEFINITION.requestFromKwargs(java.util.Map.of("user_id", 7, "title", "Hi", "body", "x"),
+                        "b", "t"));
+        assertTrue(mistyped.getMessage().contains("'user_id' must be a string"), mistyped.getMessage());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class, () ->
+                RemindersTickJob.DEFINITION.requestFromKwargs(java.util.Map.of("limit", 5, "dry_run", true), "b", "t"));
+        assertEquals("reminders_tick_job takes no arguments 'dry_run', 'limit'", unknown.getMessage());
+    }
+
+    @Test
     void theCatalogueNamesEveryJobTypeOnceAndNoneOfTheUnbuilt() {
         Set<String> names = new HashSet<>();
         for (JobDefinition<?> definition : JobCatalogue.DEFINITIONS) {

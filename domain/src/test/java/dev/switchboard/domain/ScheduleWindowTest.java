@@ -24,9 +24,12 @@ class ScheduleWindowTest {
     }
 
     @Test
-    void withoutARecordedTickTheWindowReachesBackTheCatchUpWindow() {
-        assertEquals(new ScheduleWindow(Instant.parse("2026-11-22T22:31:15Z"), NOW),
-                ScheduleWindow.of(Optional.empty(), NOW, CATCH_UP));
+    void withoutARecordedTickNothingIsBackFilled() {
+        ScheduleWindow window = ScheduleWindow.of(Optional.empty(), NOW, CATCH_UP);
+
+        assertEquals(new ScheduleWindow(NOW, NOW), window, "no leader ever ran: nothing was missed");
+        assertTrue(window.isEmpty());
+        assertEquals(List.of(), window.dueSlots(PeriodicJobs.table(ZoneOffset.UTC)));
     }
 
     @Test
@@ -51,11 +54,11 @@ class ScheduleWindowTest {
         assertEquals(List.of(
                 "reminders_tick_job@2026-11-22T22:32Z", "reminders_tick_job@2026-11-22T22:33Z",
                 "reminders_tick_job@2026-11-22T22:34Z", "reminders_tick_job@2026-11-22T22:35Z",
-                "whatsapp_sessions_cleanup_job@2026-11-22T22:35Z",
+                "whatsapp_sessions_cleanup_job@2026-11-22T22:35Z", "gmail_sync_job@2026-11-22T22:35Z",
                 "reminders_tick_job@2026-11-22T22:36Z", "reminders_tick_job@2026-11-22T22:37Z",
                 "reminders_tick_job@2026-11-22T22:38Z", "reminders_tick_job@2026-11-22T22:39Z",
                 "reminders_tick_job@2026-11-22T22:40Z",
-                "whatsapp_sessions_cleanup_job@2026-11-22T22:40Z",
+                "whatsapp_sessions_cleanup_job@2026-11-22T22:40Z", "gmail_sync_job@2026-11-22T22:40Z",
                 "reminders_tick_job@2026-11-22T22:41Z"),
                 due.stream().map(Slot::id).filter(id -> !id.startsWith("finalize_abandoned_calls_job")).toList(),
                 "oldest first; equal starts in table order");
@@ -69,7 +72,7 @@ class ScheduleWindowTest {
         List<String> due = new ScheduleWindow(Instant.parse("2026-11-22T00:59:00Z"), Instant.parse("2026-11-22T02:00:00Z"))
                 .dueSlots(PeriodicJobs.table(ZoneId.of("Europe/Helsinki"))).stream()
                 .map(Slot::id).filter(id -> !id.startsWith("reminders_tick") && !id.startsWith("whatsapp")
-                        && !id.startsWith("finalize_abandoned_calls")).toList();
+                        && !id.startsWith("gmail") && !id.startsWith("finalize_abandoned_calls")).toList();
 
         assertEquals(List.of("reminders_cleanup_job@2026-11-22T01:00Z", "cleanup_old_recordings_job@2026-11-22T02:00Z"), due);
     }

@@ -69,18 +69,21 @@ class SlotTest {
     }
 
     @Test
-    void theTableHasTheFourPeriodicJobsOfTheOriginalSystemAndTheCallSweepOnTheirQueues() {
+    void theTableHasThePeriodicJobsOnTheirQueues() {
         List<PeriodicJob> table = PeriodicJobs.table(ZoneId.of("Europe/Helsinki"));
 
         assertEquals(List.of("reminders_tick_job", "whatsapp_sessions_cleanup_job", "reminders_cleanup_job",
-                "cleanup_old_recordings_job", "finalize_abandoned_calls_job"), table.stream().map(PeriodicJob::name).toList());
-        assertEquals(List.of("default", "maintenance", "maintenance", "maintenance", "maintenance"),
+                "cleanup_old_recordings_job", "gmail_sync_job", "finalize_abandoned_calls_job"),
+                table.stream().map(PeriodicJob::name).toList());
+        assertEquals(List.of("default", "maintenance", "maintenance", "maintenance", "low", "maintenance"),
                 table.stream().map(PeriodicJob::queue).toList());
         assertEquals(Schedule.every(Duration.ofMinutes(1)), table.get(0).schedule());
         assertEquals(Schedule.every(Duration.ofMinutes(5)), table.get(1).schedule());
         assertEquals(Schedule.dailyAt(java.time.LocalTime.of(3, 0), ZoneId.of("Europe/Helsinki")), table.get(2).schedule());
         assertEquals(Schedule.dailyAt(java.time.LocalTime.of(4, 0), ZoneId.of("Europe/Helsinki")), table.get(3).schedule());
         assertEquals(Map.of("retention_days", 7), table.get(3).kwargs());
-        assertEquals(Schedule.every(Duration.ofMinutes(1)), table.get(4).schedule());
+        assertEquals(Schedule.every(Duration.ofMinutes(5)), table.get(4).schedule());
+        assertEquals(Map.of(), table.get(4).kwargs(), "no connection id: the fan-out to every mailbox");
+        assertEquals(Schedule.every(Duration.ofMinutes(1)), table.get(5).schedule());
     }
 }

@@ -118,6 +118,20 @@ public final class FakeWhatsAppGateway implements AutoCloseable {
         loggedOut.add(tenant);
     }
 
+    /** The tenant's session is connected again (after a QR re-scan). */
+    public void markLoggedIn(String tenant) {
+        loggedOut.remove(tenant);
+    }
+
+    /** Accepted sends per destination JID, for asserting that nobody got a message twice. */
+    public Map<String, Long> sendsPerRecipient() {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        for (Sent s : new ArrayList<>(sent)) {
+            counts.merge(s.to(), 1L, Long::sum);
+        }
+        return counts;
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         try (exchange) {

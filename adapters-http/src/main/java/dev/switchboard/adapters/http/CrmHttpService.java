@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.ports.out.Business;
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.ChatMessage;
+import dev.switchboard.ports.out.EmailAddress;
 import dev.switchboard.ports.out.Lead;
+import dev.switchboard.ports.out.LeadConflictException;
 import dev.switchboard.ports.out.LeadPage;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
@@ -39,6 +41,7 @@ import java.util.regex.Pattern;
  * <pre>
  * GET /api/leads?phone=&lt;digits&gt;&amp;offset=0&amp;limit=50   newest first, with the total
  * GET /api/leads/{id}                                    the lead and its latest messages
+ * PATCH /api/leads/{id}  {"email": "..." | null}         sets or clears the lead's e-mail address
  * GET /api/business                                      the caller's business
  * PUT /api/business  {"name","zone","agent_prompt"?,"settings"?}
  * </pre>
@@ -76,7 +79,7 @@ public final class CrmHttpService implements HttpService {
                 JsonResponses.error(response, Status.SERVICE_UNAVAILABLE_503,
                         "the CRM store is not configured on this api: set DATABASE_URL");
             };
-            rules.get("/api/leads", refuse).get("/api/leads/{id}", refuse)
+            rules.get("/api/leads", refuse).get("/api/leads/{id}", refuse).patch("/api/leads/{id}", refuse)
                     .get("/api/business", refuse).put("/api/business", refuse);
         };
     }
@@ -85,6 +88,7 @@ public final class CrmHttpService implements HttpService {
     public void routing(HttpRules rules) {
         rules.get("/api/leads", this::listLeads)
                 .get("/api/leads/{id}", this::findLead)
+                .patch("/api/leads/{id}", this::updateLead)
                 .get("/api/business", this::findBusiness)
                 .put("/api/business", this::saveBusiness);
     }
@@ -128,6 +132,35 @@ public final class CrmHttpService implements HttpService {
         }
         json.put("conversation", conversation);
         JsonResponses.send(response, Status.OK_200, json);
+    }
+
+    /**
+     * Sets or clears the lead's e-mail address: mail from it, in a connected Gmail mailbox, joins
+     * the lead's conversation. Another lead of the business with the address: 409.
+     */
+    private void updateLead(ServerRequest request, ServerResponse response) {
+        String business = businessOf(tokens.authenticate(request), request);
+        String id = request.path().pathParameters().get("id");
+        if (!LEAD_ID.matcher(id).matches()) {
+            throw new HttpProblem(Status.NOT_FOUND_404, "no such lead");
+        }
+        JsonNode body = JsonFields.object(JsonBodies.read(request), Set.of("email"), "");
+        if (!body.has("email")) {
+            throw bad("nothing to change: the body may set email");
+        }
+        Optional<String> email = JsonFields.optionalText(body, "email", "email").map(String::strip);
+        if (email.isPresent() && !EmailAddress.isValid(email.get())) {
+            throw bad("email must be an address like maria@example.com (at most " + EmailAddress.MAX_LENGTH
+                    + " characters), or null to clear it");
+        }
+        Lead updated;
+        try {
+            updated = leads.setEmail(business, id, email)
+                    .orElseThrow(() -> new HttpProblem(Status.NOT_FOUND_404, "no such lead"));
+        } catch (LeadConflictException e) {
+            throw new HttpProblem(Status.CONFLICT_409, e.getMessage());
+        }
+        JsonResponses.send(response, Status.OK_200, lead(updated));
     }
 
     private void findBusiness(ServerRequest request, ServerResponse response) {
@@ -191,6 +224,7 @@ public final class CrmHttpService implements HttpService {
         json.put("whatsapp_jid", lead.whatsAppJid().orElse(null));
         json.put("lid", lead.lid().orElse(null));
         json.put("name", lead.name().orElse(null));
+        json.put("email", lead.email().orElse(null));
         json.put("source", lead.source());
         json.put("status", lead.status());
         json.put("summary", lead.summary().orElse(null));

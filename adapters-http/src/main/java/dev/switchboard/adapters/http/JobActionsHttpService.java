@@ -1,5 +1,6 @@
 package dev.switchboard.adapters.http;
 
+import dev.switchboard.ports.in.CancelRunUseCase;
 import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.CancelOutcome;
 import dev.switchboard.ports.out.JobAdministration;
@@ -26,11 +27,15 @@ public final class JobActionsHttpService implements HttpService {
     private final BearerTokens tokens;
     private final JobInspection inspection;
     private final JobAdministration administration;
+    private final CancelRunUseCase cancelRun;
 
-    public JobActionsHttpService(BearerTokens tokens, JobInspection inspection, JobAdministration administration) {
+    /** @param cancelRun what cancelling a run does (its jobs, and the broadcast of that run id) */
+    public JobActionsHttpService(BearerTokens tokens, JobInspection inspection, JobAdministration administration,
+                                 CancelRunUseCase cancelRun) {
         this.tokens = tokens;
         this.inspection = inspection;
         this.administration = administration;
+        this.cancelRun = cancelRun;
     }
 
     @Override
@@ -68,7 +73,7 @@ public final class JobActionsHttpService implements HttpService {
         BusinessScope scope = tokens.authenticate(request);
         String runId = ApiRequests.pathId(request, "runId");
         String business = ApiRequests.businessOf(scope, request);
-        int canceled = administration.cancelRun(business, runId);
+        int canceled = cancelRun.cancel(business, runId, TraceIds.of(request));
         JsonResponses.send(response, Status.OK_200, Map.of("run_id", runId, "canceled", canceled));
     }
 }

@@ -16,12 +16,19 @@ final class JsonResponses {
     }
 
     static void send(ServerResponse response, Status status, Object body) {
-        byte[] bytes;
+        sendBytes(response, status, bytes(body));
+    }
+
+    static byte[] bytes(Object body) {
         try {
-            bytes = JSON.writeValueAsBytes(body);
+            return JSON.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** Sends an already serialized JSON body. */
+    static void sendBytes(ServerResponse response, Status status, byte[] bytes) {
         response.status(status);
         response.header(HeaderNames.CONTENT_TYPE, "application/json");
         response.header(HeaderNames.CACHE_CONTROL, "no-store");

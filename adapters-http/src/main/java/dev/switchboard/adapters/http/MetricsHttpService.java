@@ -8,27 +8,56 @@ import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** {@code GET /metrics}: Prometheus text format. Counts only; scrape it from the internal network. */
+/**
+ * {@code GET /metrics}: Prometheus text format. Counts only; scrape it from the internal network.
+ * The text is rendered at most once per {@code maxAge} (a second) and shared by every scrape in
+ * that time, as the store reading behind it is: a flood of scrapes costs one rendering a second
+ * (about 20 KB of text), not one per scrape, so it cannot starve the webhooks of CPU.
+ */
 public final class MetricsHttpService implements HttpService {
     private final SwitchboardMetrics metrics;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
+    private final long maxAgeNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private byte[] rendered;
+    private long renderedAtNanos;
 
     public MetricsHttpService(SwitchboardMetrics metrics) {
+        this(metrics, Duration.ofSeconds(1));
+    }
+
+    public MetricsHttpService(SwitchboardMetrics metrics, Duration maxAge) {
         this.metrics = metrics;
+        this.maxAgeNanos = maxAge.toNanos();
     }
 
     @Override
     public void routing(HttpRules rules) {
         rules.get("/metrics", (request, response) -> {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(8192);
-            try {
-                writer.write(out, metrics.registry().scrape());
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
             response.header(HeaderNames.CONTENT_TYPE, writer.getContentType());
-            response.send(out.toByteArray());
+            response.send(text());
         });
+    }
+
+    private byte[] text() {
+        lock.lock();
+        try {
+            if (rendered == null || System.nanoTime() - renderedAtNanos >= maxAgeNanos) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
+                try {
+                    writer.write(out, metrics.registry().scrape());
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                rendered = out.toByteArray();
+                renderedAtNanos = System.nanoTime();
+            }
+            return rendered;
+        } finally {
+            lock.unlock();
+        }
     }
 }

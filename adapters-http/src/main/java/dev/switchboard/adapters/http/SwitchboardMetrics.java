@@ -1,21 +1,18 @@
 package dev.switchboard.adapters.http;
 
 import dev.switchboard.ports.out.EnqueueResult;
-import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
-import dev.switchboard.ports.out.JobStoreUnavailableException;
-import dev.switchboard.ports.out.QueueStats;
 import io.prometheus.metrics.core.metrics.Counter;
-import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
-import java.util.List;
 import java.util.Map;
 
 /**
- * The api's Prometheus metrics: queue depths and oldest-job ages (read from Redis at scrape
- * time), enqueue outcomes by job, and HTTP latency histograms. Uses the Prometheus Java client's
+ * The api's Prometheus metrics: what the job store holds (queue depths, oldest-job ages, the
+ * scheduler, workers, and the workers' per-job-type attempt counts and duration histograms; see
+ * {@link JobStoreCollector}, one cached reading per scrape), enqueue outcomes by job, and HTTP
+ * latency histograms. Uses the Prometheus Java client's
  * own registry (not the global one), so several servers in one JVM (tests, {@code all}) don't
  * collide. With exemplars and native histograms off, the client starts no threads (the api's
  * thread census checks it).
@@ -31,7 +28,7 @@ public final class SwitchboardMetrics {
     private final Counter enqueues;
     private final Histogram requests;
 
-    public SwitchboardMetrics(JobInspection inspection, List<String> queues) {
+    public SwitchboardMetrics(OverviewCache overview) {
         enqueues = Counter.builder().name("switchboard_jobs_enqueue_total")
                 .help("Enqueue attempts by job and outcome (enqueued, duplicate, rejected)")
                 .labelNames("job", "outcome").withoutExemplars().register(registry);
@@ -44,36 +41,8 @@ public final class SwitchboardMetrics {
                 // thread; the api role starts no threads, so both stay off.
                 .withoutExemplars()
                 .register(registry);
-        GaugeWithCallback.builder().name("switchboard_queue_jobs")
-                .help("Jobs per queue and state (queued, started, scheduled, finished, failed, canceled)")
-                .labelNames("queue", "state")
-                .callback(cb -> stats(inspection, queues).forEach(s -> {
-                    cb.call(s.queued(), s.queue(), "queued");
-                    cb.call(s.started(), s.queue(), "started");
-                    cb.call(s.scheduled(), s.queue(), "scheduled");
-                    cb.call(s.finished(), s.queue(), "finished");
-                    cb.call(s.failed(), s.queue(), "failed");
-                    cb.call(s.canceled(), s.queue(), "canceled");
-                }))
-                .register(registry);
-        GaugeWithCallback.builder().name("switchboard_queue_oldest_job_age_seconds")
-                .help("How long the oldest waiting job of each queue has waited (0 when empty)")
-                .labelNames("queue")
-                .callback(cb -> stats(inspection, queues).forEach(s ->
-                        cb.call(s.oldestQueuedAge().map(d -> d.toMillis() / 1000.0).orElse(0.0), s.queue())))
-                .register(registry);
-        GaugeWithCallback.builder().name("switchboard_redis_up")
-                .help("1 when the job store answered the last scrape")
-                .callback(cb -> cb.call(stats(inspection, queues).isEmpty() && !queues.isEmpty() ? 0 : 1))
-                .register(registry);
-    }
-
-    private static List<QueueStats> stats(JobInspection inspection, List<String> queues) {
-        try {
-            return inspection.stats(queues);
-        } catch (JobStoreUnavailableException e) {
-            return List.of();
-        }
+        // Everything read from the job store comes from one cached reading per scrape.
+        registry.register(new JobStoreCollector(overview));
     }
 
     /** The job queue, counting every enqueue's outcome. */
@@ -114,7 +83,8 @@ public final class SwitchboardMetrics {
     /** A bounded set of route labels: ids in paths become {id}; unknown paths are "other". */
     static String route(String path) {
         if (JOB_OF_ROUTE.containsKey(path) || path.equals("/health") || path.equals("/metrics")
-                || path.equals("/api/jobs") || path.equals("/api/jobs/health") || path.equals("/webhook/twilio/voice")
+                || path.equals("/api/jobs") || path.equals("/api/jobs/health") || path.equals("/api/jobs/stats")
+                || path.equals("/api/workers") || path.equals("/webhook/twilio/voice")
                 || path.equals("/webhook/twilio/status") || path.equals("/webhook/twilio/recording")
                 || path.equals("/dashboard")) {
             return path;

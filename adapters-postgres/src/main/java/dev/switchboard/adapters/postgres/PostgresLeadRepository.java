@@ -1,6 +1,7 @@
 package dev.switchboard.adapters.postgres;
 
 import dev.switchboard.ports.out.Lead;
+import dev.switchboard.ports.out.LeadConflictException;
 import dev.switchboard.ports.out.LeadContact;
 import dev.switchboard.ports.out.LeadPage;
 import dev.switchboard.ports.out.LeadRepository;
@@ -30,8 +31,8 @@ final class PostgresLeadRepository implements LeadRepository {
     static final int MAX_PAGE = 500;
     /** Rounds of "look, then insert or adopt" before giving up; each lost round means a rival committed. */
     private static final int MAX_ROUNDS = 8;
-    private static final String COLUMNS = "id::text AS id, business_id, phone, whatsapp_jid, lid, name, source, status,"
-            + " summary, created_at, updated_at";
+    private static final String COLUMNS = "id::text AS id, business_id, phone, whatsapp_jid, lid, name, email, source,"
+            + " status, summary, created_at, updated_at";
     private static final String UNIQUE_VIOLATION = "23505";
 
     private final Database database;
@@ -232,6 +233,51 @@ final class PostgresLeadRepository implements LeadRepository {
     }
 
     @Override
+    public Optional<Lead> findByEmail(String businessId, String email) {
+        Objects.requireNonNull(businessId, "businessId");
+        Objects.requireNonNull(email, "email");
+        return database.run("find lead by email", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM leads WHERE business_id = ? AND lower(email) = lower(?)")) {
+                query.setString(1, businessId);
+                query.setString(2, email.strip());
+                try (ResultSet row = query.executeQuery()) {
+                    return row.next() ? Optional.of(lead(row)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The unique index on {@code (business_id, lower(email))} decides conflicts, not a look first. */
+    @Override
+    public Optional<Lead> setEmail(String businessId, String leadId, Optional<String> email) {
+        Objects.requireNonNull(businessId, "businessId");
+        Objects.requireNonNull(email, "email");
+        if (!isUuid(leadId)) {
+            return Optional.empty();
+        }
+        return database.run("set lead email", connection -> {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "UPDATE leads SET email = ?, updated_at = ? WHERE business_id = ? AND id = ?::uuid RETURNING "
+                            + COLUMNS)) {
+                update.setString(1, email.map(String::strip).orElse(null));
+                Database.setInstant(update, 2, clock.instant());
+                update.setString(3, businessId);
+                update.setString(4, leadId);
+                try (ResultSet row = update.executeQuery()) {
+                    return row.next() ? Optional.of(lead(row)) : Optional.empty();
+                }
+            } catch (SQLException e) {
+                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                    throw new LeadConflictException("another lead of this business has the e-mail address "
+                            + email.orElse(""));
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
     public void saveSummary(String businessId, String leadId, String summary) {
         Objects.requireNonNull(businessId, "businessId");
         Objects.requireNonNull(summary, "summary");
@@ -267,7 +313,7 @@ final class PostgresLeadRepository implements LeadRepository {
         return new Lead(row.getString("id"), row.getString("business_id"),
                 Optional.ofNullable(row.getString("phone")), Optional.ofNullable(row.getString("whatsapp_jid")),
                 Optional.ofNullable(row.getString("lid")), Optional.ofNullable(row.getString("name")),
-                row.getString("source"), row.getString("status"), Optional.ofNullable(row.getString("summary")),
+                Optional.ofNullable(row.getString("email")), row.getString("source"), row.getString("status"), Optional.ofNullable(row.getString("summary")),
                 Database.instant(row, "created_at"), Database.instant(row, "updated_at"));
     }
 }

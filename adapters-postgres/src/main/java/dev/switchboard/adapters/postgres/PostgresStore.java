@@ -3,7 +3,9 @@ package dev.switchboard.adapters.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
+import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
+import dev.switchboard.ports.out.GmailConnectionRepository;
 import dev.switchboard.ports.out.CallLogRepository;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
@@ -185,8 +187,16 @@ public final class PostgresStore implements AutoCloseable {
         return new PostgresWebhookEndpointRepository(database, clock);
     }
 
+    public BroadcastRepository broadcasts() {
+        return new PostgresBroadcastRepository(database, clock);
+    }
+
     public WebhookDeliveryRepository webhookDeliveries() {
         return new PostgresWebhookDeliveryRepository(database);
+    }
+
+    public GmailConnectionRepository gmailConnections() {
+        return new PostgresGmailConnectionRepository(database, clock);
     }
 
     public CallLogRepository callLogs() {

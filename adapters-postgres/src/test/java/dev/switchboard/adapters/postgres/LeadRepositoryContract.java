@@ -3,9 +3,11 @@ package dev.switchboard.adapters.postgres;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.ports.out.Lead;
+import dev.switchboard.ports.out.LeadConflictException;
 import dev.switchboard.ports.out.LeadContact;
 import dev.switchboard.ports.out.LeadPage;
 import dev.switchboard.ports.out.LeadRepository;
@@ -212,5 +214,41 @@ abstract class LeadRepositoryContract {
         leads().saveSummary(business, lead.id(), "wants a callback");
         leads().saveSummary(business, lead.id(), "booked for Tuesday");
         assertEquals(Optional.of("booked for Tuesday"), leads().find(business, lead.id()).orElseThrow().summary());
+    }
+
+    @Test
+    void aLeadIsFoundByItsEmailWithoutCaseAndOnlyInItsBusiness() {
+        String business = business();
+        String other = business();
+        Lead lead = leads().upsert(phoneContact(business, "+5511999990008")).lead();
+        Lead theirs = leads().upsert(phoneContact(other, "+5511999990008")).lead();
+        assertEquals(Optional.empty(), leads().findByEmail(business, "maria@example.com"));
+
+        Lead updated = leads().setEmail(business, lead.id(), Optional.of("Maria@Example.com")).orElseThrow();
+        assertEquals(Optional.of("Maria@Example.com"), updated.email());
+        assertEquals(lead.id(), leads().findByEmail(business, "maria@example.COM").orElseThrow().id());
+        assertEquals(Optional.empty(), leads().findByEmail(other, "maria@example.com"), "another business's lead");
+        assertEquals(Optional.empty(), leads().setEmail(other, lead.id(), Optional.of("x@example.com")),
+                "another business cannot change it");
+        assertEquals(Optional.empty(), leads().find(business, theirs.id()));
+
+        assertEquals(Optional.empty(), leads().setEmail(business, lead.id(), Optional.empty()).orElseThrow().email());
+        assertEquals(Optional.empty(), leads().findByEmail(business, "maria@example.com"));
+    }
+
+    @Test
+    void twoLeadsOfABusinessCannotShareAnEmailButTwoBusinessesCan() {
+        String business = business();
+        Lead first = leads().upsert(phoneContact(business, "+5511999990009")).lead();
+        Lead second = leads().upsert(phoneContact(business, "+5511999990010")).lead();
+        leads().setEmail(business, first.id(), Optional.of("ana@example.com"));
+        assertThrows(LeadConflictException.class,
+                () -> leads().setEmail(business, second.id(), Optional.of("ANA@example.com")));
+        assertEquals(Optional.empty(), leads().find(business, second.id()).orElseThrow().email(), "nothing written");
+
+        String other = business();
+        Lead theirs = leads().upsert(phoneContact(other, "+5511999990009")).lead();
+        assertEquals(Optional.of("ana@example.com"),
+                leads().setEmail(other, theirs.id(), Optional.of("ana@example.com")).orElseThrow().email());
     }
 }

@@ -49,6 +49,44 @@ public final class RedisBenchmarkSupport {
         return total;
     }
 
+    private static final List<String> STATES = List.of("queued", "started", "scheduled", "finished", "failed", "canceled");
+
+    /**
+     * Deletes every job of {@code businessId} in {@code queues} (hash, results, dedupe key,
+     * registry and index entries), found through the per-business index, then drops the deleted
+     * ids from the queue lists, and the business's rate-limit bucket. For the benchmarks' reserved
+     * business: never a tenant's data. Returns the number of jobs deleted.
+     */
+    public long purgeBusiness(String businessId, List<String> queues) {
+        List<String> keys = new ArrayList<>();
+        for (String queue : queues) {
+            keys.addAll(List.of(RedisKeys.queue(queue), RedisKeys.started(queue), RedisKeys.scheduled(queue),
+                    RedisKeys.finished(queue), RedisKeys.failed(queue), RedisKeys.canceled(queue)));
+            for (String state : STATES) {
+                keys.add(RedisKeys.jobIndex(businessId, queue, state));
+            }
+        }
+        RedisScripts scripts = redis.scripts();
+        long total = 0;
+        while (true) {
+            Long deleted = RedisFailures.guard("purge business", () -> scripts.run("purgeBusiness",
+                    io.lettuce.core.ScriptOutputType.INTEGER, keys.toArray(String[]::new),
+                    RqFormat.utf8(RedisKeys.JOB_PREFIX), RqFormat.utf8(RedisKeys.results("")),
+                    RqFormat.utf8(RedisKeys.dedupe("")), RqFormat.utf8("2000")));
+            if (deleted == 0) {
+                break;
+            }
+            total += deleted;
+        }
+        for (String queue : queues) {
+            RedisFailures.guard("compact queue", () -> scripts.run("compactQueue-1",
+                    io.lettuce.core.ScriptOutputType.INTEGER, new String[] {RedisKeys.queue(queue)},
+                    RqFormat.utf8(RedisKeys.JOB_PREFIX)));
+        }
+        redis.commands().del(RedisKeys.rate(businessId));
+        return total;
+    }
+
     /** Deletes a queue, its registries, its jobs and their results. */
     public void purgeQueue(String queue) {
         RedisCommands<String, byte[]> r = redis.commands();

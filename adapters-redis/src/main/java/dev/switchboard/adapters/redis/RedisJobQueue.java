@@ -28,6 +28,7 @@ public final class RedisJobQueue implements JobQueue {
     /** A run's index outlives its jobs' failure TTL by a day, so cancel-by-run finds them all. */
     private static final long RUN_INDEX_SLACK_SECONDS = 86_400;
 
+    private final RedisConnections redis;
     private final RedisScripts scripts;
     private final Clock clock;
     private final RedisJobIds ids;
@@ -42,6 +43,7 @@ public final class RedisJobQueue implements JobQueue {
      *                    first process that needs it)
      */
     public RedisJobQueue(RedisConnections redis, Clock clock, Optional<String> jobIdSecret) {
+        this.redis = redis;
         this.scripts = redis.scripts();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.ids = RedisJobIds.load(redis, jobIdSecret);
@@ -59,7 +61,7 @@ public final class RedisJobQueue implements JobQueue {
             return List.of();
         }
         Instant now = clock.instant();
-        List<String> keys = new ArrayList<>(1 + 5 * requests.size());
+        List<String> keys = new ArrayList<>(1 + 6 * requests.size());
         List<byte[]> args = new ArrayList<>(1 + 40 * requests.size());
         keys.add(RedisKeys.QUEUES);
         args.add(RqFormat.utf8(Integer.toString(MAX_WAKE_TOKENS)));
@@ -72,6 +74,7 @@ public final class RedisJobQueue implements JobQueue {
             keys.add(RedisKeys.wake(request.queue()));
             keys.add(request.dedupe().map(d -> RedisKeys.dedupe(d.key())).orElse(RedisKeys.dedupe("")));
             keys.add(request.runId().map(run -> RedisKeys.run(request.businessId(), run)).orElse(RedisKeys.run("", "")));
+            keys.add(RedisKeys.jobIndex(request.businessId(), request.queue(), "queued"));
             long runTtl = request.runId().isPresent() ? seconds(request.failureTtl()) + RUN_INDEX_SLACK_SECONDS : 0;
             args.add(RqFormat.utf8(id));
             args.add(RqFormat.utf8(request.dedupe().map(d -> Long.toString(d.ttl().toMillis())).orElse("0")));
@@ -85,6 +88,8 @@ public final class RedisJobQueue implements JobQueue {
         }
         List<Object> reply = RedisFailures.guard("enqueue", () -> scripts.run("enqueue", ScriptOutputType.MULTI,
                 keys.toArray(String[]::new), args.toArray(byte[][]::new)));
+        // A job is accepted only once it would survive a failover (when REDIS_WAIT_REPLICAS asks so).
+        redis.awaitReplicas("the enqueue");
         List<EnqueueResult> results = new ArrayList<>(requests.size());
         for (int i = 0; i < requests.size(); i++) {
             JobRequest request = requests.get(i);

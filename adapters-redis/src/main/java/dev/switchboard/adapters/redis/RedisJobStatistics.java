@@ -52,7 +52,30 @@ public final class RedisJobStatistics implements JobStatistics {
         });
     }
 
-    private static JobTypeStats typeStats(String name, Map<String, byte[]> hash) {
+    @Override
+    public List<Second> timeline(String jobName, Duration window) {
+        return RedisFailures.guard("read job timeline", () -> {
+            RedisAsyncCommands<String, byte[]> async = redis.asyncCommands();
+            long span = Math.min(Math.max(0, window.toSeconds()), MAX_WINDOW.toSeconds());
+            // The minutes are chosen by this process's clock, a minute wider on each side, so that
+            // Redis's clock (which stamped them, read in the same pipeline) needs no round trip of its own.
+            long local = System.currentTimeMillis() / 1000;
+            Future<List<byte[]>> time = async.time();
+            List<Future<Map<String, byte[]>>> minutes = new ArrayList<>();
+            for (long minute = (local - span) / 60 - 1; minute <= local / 60 + 1; minute++) {
+                minutes.add(async.hgetall(RedisKeys.statsMinute(jobName, minute)));
+            }
+            async.getStatefulConnection().flushCommands();
+            long now = Long.parseLong(RqFormat.text(get(time).get(0)));
+            Map<String, byte[]> all = new java.util.HashMap<>();
+            for (Future<Map<String, byte[]>> minute : minutes) {
+                all.putAll(get(minute));
+            }
+            return seconds(all, now - span).stream().filter(second -> second.at().getEpochSecond() <= now).toList();
+        });
+    }
+
+    static JobTypeStats typeStats(String name, Map<String, byte[]> hash) {
         List<Long> buckets = new ArrayList<>();
         long processed = 0;
         for (Duration bound : BUCKETS) {
@@ -63,7 +86,7 @@ public final class RedisJobStatistics implements JobStatistics {
         long unbounded = number(hash.get("le_inf"));
         buckets.add(unbounded);
         processed += unbounded;
-        return new JobTypeStats(name, processed, number(hash.get("failed")), buckets);
+        return new JobTypeStats(name, processed, number(hash.get("failed")), buckets, number(hash.get("sum_ms")));
     }
 
     private static List<Second> seconds(Map<String, byte[]> hash, long from) {

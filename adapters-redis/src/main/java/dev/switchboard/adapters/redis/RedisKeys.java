@@ -66,9 +66,24 @@ public final class RedisKeys {
         return "switchboard:run:" + part(businessId) + ":" + part(runId);
     }
 
+    /**
+     * The per-business job index: the ids of one business's jobs in one queue and state
+     * ({@code queued}, {@code started}, {@code scheduled}, {@code finished}, {@code failed},
+     * {@code canceled}), a ZSET kept by every job script (lib/common.lua builds the same name), so
+     * that a business's listing reads its page instead of the whole registry.
+     */
+    public static String jobIndex(String businessId, String queue, String state) {
+        return "switchboard:jobs:" + part(businessId) + ":" + part(queue) + ":" + state;
+    }
+
     /** A business's enqueue token bucket (rate limit). */
     public static String rate(String businessId) {
         return "switchboard:rate:" + part(businessId);
+    }
+
+    /** A business's broadcast send pace (BROADCAST_RATE): a token bucket of one message. */
+    public static String broadcastPace(String businessId) {
+        return "switchboard:pace:broadcast:" + part(businessId);
     }
 
     /** Wake-up tokens that let idle workers block instead of polling. */
@@ -113,6 +128,30 @@ public final class RedisKeys {
     /** One job name's attempt statistics: duration histogram ({@code le_<ms>}, {@code le_inf}) and {@code failed}. */
     public static String stats(String jobName) {
         return "switchboard:stats:job:" + part(jobName);
+    }
+
+    /**
+     * One job name's attempts settled per second within one minute ({@code p:<unix second>},
+     * {@code f:<unix second>}); written by the settling scripts, which build it as
+     * {@code stats(jobName) + ":" + minute}; expires an hour after its minute.
+     */
+    public static String statsMinute(String jobName, long unixMinute) {
+        return stats(jobName) + ":" + unixMinute;
+    }
+
+    /**
+     * The stats keys of every job name that settled an attempt (SET), so readers find names only a
+     * worker knows; the settling scripts add to it (lib/common.lua names it too).
+     */
+    public static final String STATS_JOBS = "switchboard:stats:jobs";
+
+    /** The job name of a {@link #stats} key. */
+    static String jobNameOfStats(String statsKey) {
+        return unpart(statsKey.substring("switchboard:stats:job:".length()));
+    }
+
+    static String unpart(String value) {
+        return value.replace("%3A", ":").replace("%25", "%");
     }
 
     /** Attempts settled per second, all jobs: {@code p:<unix second>}, {@code f:<unix second>}; one hour kept. */

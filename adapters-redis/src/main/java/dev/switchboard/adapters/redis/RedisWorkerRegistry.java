@@ -1,11 +1,15 @@
 package dev.switchboard.adapters.redis;
 
+import dev.switchboard.ports.out.RegisteredWorker;
 import dev.switchboard.ports.out.WorkerRegistry;
 import io.lettuce.core.ScriptOutputType;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -89,6 +93,57 @@ public final class RedisWorkerRegistry implements WorkerRegistry {
     public void unregister(String workerName, List<String> queues) {
         RedisFailures.guard("unregister worker", () -> scripts.run("unregisterWorker-2", ScriptOutputType.INTEGER,
                 workerKeys(workerName, queues), RqFormat.utf8(RqFormat.timestamp(clock.instant()))));
+    }
+
+    /**
+     * Reads {@code rq:workers} and each member's hash; a member whose hash has expired (a worker
+     * that died) is skipped, as {@code rq info} skips it.
+     */
+    @Override
+    public List<RegisteredWorker> workers() {
+        return RedisFailures.guard("list workers", () -> {
+            var commands = redis.commands();
+            List<RegisteredWorker> workers = new ArrayList<>();
+            for (byte[] member : commands.smembers(RedisKeys.WORKERS)) {
+                String key = RqFormat.text(member);
+                if (!key.startsWith(RedisKeys.worker(""))) {
+                    continue;
+                }
+                Map<String, byte[]> hash = commands.hgetall(key);
+                if (hash.isEmpty()) {
+                    continue;
+                }
+                workers.add(worker(key.substring(RedisKeys.worker("").length()), hash));
+            }
+            workers.sort(Comparator.comparing(RegisteredWorker::name));
+            return workers;
+        });
+    }
+
+    private static RegisteredWorker worker(String name, Map<String, byte[]> hash) {
+        String queues = field(hash, "queues");
+        String currentJob = field(hash, "current_job");
+        return new RegisteredWorker(name,
+                queues.isEmpty() ? List.of() : Arrays.stream(queues.split(",")).map(String::strip).toList(),
+                field(hash, "state"), currentJob.isEmpty() ? Optional.empty() : Optional.of(currentJob),
+                (long) number(field(hash, "pid")), field(hash, "hostname"),
+                RedisJobViews.parseTime(field(hash, "birth")), RedisJobViews.parseTime(field(hash, "last_heartbeat")),
+                (long) number(field(hash, "successful_job_count")), (long) number(field(hash, "failed_job_count")),
+                number(field(hash, "total_working_time")));
+    }
+
+    private static String field(Map<String, byte[]> hash, String name) {
+        byte[] value = hash.get(name);
+        return value == null ? "" : RqFormat.text(value);
+    }
+
+    /** A number another rq version may have written oddly reads as 0, not as a failed listing. */
+    private static double number(String value) {
+        try {
+            return value.isEmpty() ? 0 : Double.parseDouble(value);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String[] workerKeys(String workerName, List<String> queues) {

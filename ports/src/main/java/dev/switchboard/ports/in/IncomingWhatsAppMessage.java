@@ -53,6 +53,8 @@ public record IncomingWhatsAppMessage(
         if (id.isBlank() || id.length() > MAX_ID) {
             throw new InvalidCommandException("key.id must be 1.." + MAX_ID + " characters");
         }
+        Identifiers.requireWellFormed("key.id", id);
+        Identifiers.requireWellFormed("key.remoteJid", remoteJid);
         bounded("key.remoteJid", remoteJid, MAX_JID);
         remoteJidAlt.ifPresent(v -> bounded("key.remoteJidAlt", v, MAX_JID));
         participant.ifPresent(v -> bounded("key.participant", v, MAX_JID));

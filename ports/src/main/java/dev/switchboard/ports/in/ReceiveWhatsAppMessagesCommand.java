@@ -18,13 +18,15 @@ public record ReceiveWhatsAppMessagesCommand(String businessId, String traceId, 
     public ReceiveWhatsAppMessagesCommand {
         Objects.requireNonNull(businessId, "businessId");
         Objects.requireNonNull(traceId, "traceId");
-        if (dev.switchboard.ports.out.BusinessScope.isReserved(businessId)) {
+        if (dev.switchboard.ports.out.BusinessScope.isReserved(businessId)
+                && !businessId.equals(dev.switchboard.ports.out.BusinessScope.BENCH)) {
             throw new InvalidCommandException("business id '" + businessId + "' is reserved");
         }
         messages = List.copyOf(messages);
         if (businessId.isBlank() || businessId.length() > 128) {
             throw new InvalidCommandException("tenantId must be 1..128 characters");
         }
+        Identifiers.requireWellFormed("tenantId", businessId);
         if (messages.isEmpty() || messages.size() > MAX_MESSAGES) {
             throw new InvalidCommandException("messages must hold 1.." + MAX_MESSAGES + " items");
         }

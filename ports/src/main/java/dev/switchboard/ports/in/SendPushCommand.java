@@ -18,6 +18,8 @@ public record SendPushCommand(String businessId, String traceId, String notifica
         Objects.requireNonNull(url, "url");
         require(notificationId, "notification_id", 128);
         require(userId, "user_id", 128);
+        Identifiers.requireWellFormed("notification_id", notificationId);
+        Identifiers.requireWellFormed("user_id", userId);
         require(title, "title", 200);
         require(body, "body", 4000);
         url.ifPresent(u -> {

@@ -14,6 +14,14 @@ public sealed interface BusinessScope {
      */
     String RESERVED_PREFIX = "_";
 
+    /**
+     * The benchmarks' business ({@code ./switchboard bench webhooks} and {@code abuse}): reserved, so
+     * no tenant, token or business's data can ever be it. It is the one reserved id the WhatsApp
+     * webhook accepts (behind the internal secret); its jobs store nothing, and the bench deletes
+     * them when it is done (docs/operations.md).
+     */
+    String BENCH = "_bench";
+
     /** Whether {@code businessId} is one of Switchboard's own, never a tenant's. */
     static boolean isReserved(String businessId) {
         return businessId.startsWith(RESERVED_PREFIX);

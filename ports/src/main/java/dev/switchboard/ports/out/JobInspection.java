@@ -16,4 +16,10 @@ public interface JobInspection {
     JobPage list(BusinessScope scope, JobStatus state, String queue, int offset, int limit);
 
     List<QueueStats> stats(List<String> queues);
+
+    /**
+     * Every queue the store knows, i.e. that ever had a job (python-rq's {@code rq:queues}, the
+     * list {@code rq info} shows), sorted by name.
+     */
+    List<String> knownQueues();
 }

@@ -23,6 +23,12 @@ public interface JobStatistics {
      */
     Snapshot read(Collection<String> jobNames, Duration window);
 
+    /**
+     * The per-second timeline of one job name over the last {@code window} (at most an hour), in
+     * one round trip; seconds with no attempt are left out.
+     */
+    List<Second> timeline(String jobName, Duration window);
+
     /** Statistics at one moment. */
     record Snapshot(Map<String, JobTypeStats> byName, List<Second> timeline) {
         public Snapshot {
@@ -33,11 +39,17 @@ public interface JobStatistics {
 
     /**
      * One job name's counts. {@code bucketCounts} has one count per {@link #BUCKETS} entry plus
-     * the unbounded bucket, not cumulative; they sum to {@code processed}.
+     * the unbounded bucket, not cumulative; they sum to {@code processed}. {@code totalMillis} is
+     * the sum of the attempts' durations.
      */
-    record JobTypeStats(String name, long processed, long failed, List<Long> bucketCounts) {
+    record JobTypeStats(String name, long processed, long failed, List<Long> bucketCounts, long totalMillis) {
         public JobTypeStats {
             bucketCounts = List.copyOf(bucketCounts);
+        }
+
+        /** A name that has no attempt recorded. */
+        public static JobTypeStats none(String name) {
+            return new JobTypeStats(name, 0, 0, java.util.Collections.nCopies(BUCKETS.size() + 1, 0L), 0);
         }
     }
 

@@ -14,12 +14,14 @@ import java.util.Optional;
  * @param whatsAppJid the chat to answer on WhatsApp ({@code …@s.whatsapp.net} or {@code …@lid})
  * @param lid         the WhatsApp privacy id alias ({@code 1234@lid}); unique per business
  * @param name        the display name, if known
+ * @param email       the e-mail address, if the business gave one; unique per business (case
+ *                    ignored). Mail from this address is attached to the lead's conversation
  * @param source      where the lead came from: {@code whatsapp}, {@code call}, {@code api}, …
  * @param status      the pipeline status, {@code new} at first
  * @param summary     the latest conversation summary, if any
  */
 public record Lead(String id, String businessId, Optional<String> phone, Optional<String> whatsAppJid,
-                   Optional<String> lid, Optional<String> name, String source, String status,
+                   Optional<String> lid, Optional<String> name, Optional<String> email, String source, String status,
                    Optional<String> summary, Instant createdAt, Instant updatedAt) {
 
     public Lead {
@@ -29,10 +31,19 @@ public record Lead(String id, String businessId, Optional<String> phone, Optiona
         Objects.requireNonNull(whatsAppJid, "whatsAppJid");
         Objects.requireNonNull(lid, "lid");
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(email, "email");
         Objects.requireNonNull(source, "source");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(summary, "summary");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(updatedAt, "updatedAt");
+    }
+
+    /** A lead without an e-mail address (the WhatsApp and call channels know none). */
+    public Lead(String id, String businessId, Optional<String> phone, Optional<String> whatsAppJid,
+                Optional<String> lid, Optional<String> name, String source, String status,
+                Optional<String> summary, Instant createdAt, Instant updatedAt) {
+        this(id, businessId, phone, whatsAppJid, lid, name, Optional.empty(), source, status, summary, createdAt,
+                updatedAt);
     }
 }

@@ -34,4 +34,15 @@ public interface LeadRepository {
 
     /** Stores the latest conversation summary of the lead (no-op when it is not this business's). */
     void saveSummary(String businessId, String leadId, String summary);
+
+    /** The business's lead with this e-mail address (case ignored), if there is one. */
+    Optional<Lead> findByEmail(String businessId, String email);
+
+    /**
+     * Sets the lead's e-mail address, or clears it with empty.
+     *
+     * @return the updated lead; empty when the business has no such lead
+     * @throws LeadConflictException another lead of the business already has this address
+     */
+    Optional<Lead> setEmail(String businessId, String leadId, Optional<String> email);
 }

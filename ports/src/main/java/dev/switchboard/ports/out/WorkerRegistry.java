@@ -33,4 +33,10 @@ public interface WorkerRegistry {
 
     /** Removes the worker (death). */
     void unregister(String workerName, List<String> queues);
+
+    /**
+     * The workers registered now, sorted by name (what {@code rq info} lists). A worker that died
+     * without unregistering is listed until its registration expires.
+     */
+    List<RegisteredWorker> workers();
 }

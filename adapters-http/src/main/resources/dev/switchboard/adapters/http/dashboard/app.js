@@ -13,7 +13,11 @@
   const POLL_MS = 1000;
   /** Failed jobs change rarely: refreshed every few ticks, and right after a requeue. */
   const FAILED_EVERY = 3;
+  /** The throughput graph and the workers panel: every other tick. */
+  const STATS_EVERY = 2;
   const PAGE = 50;
+  const HOUR = 3600;
+  const SVG = 'http://www.w3.org/2000/svg';
 
   const $ = (id) => document.getElementById(id);
 
@@ -27,6 +31,9 @@
     failed: new Map(),
     /** Failed jobs per queue at the last look: the API lists oldest first, and the newest matter. */
     failedTotals: new Map(),
+    /** The job type the graph shows alone, or null for all jobs. */
+    graphJob: null,
+    statsDirty: true,
   };
 
   class ApiError extends Error {
@@ -145,7 +152,10 @@
     state.failedTotals.clear();
     $('running').replaceChildren();
     $('failed').replaceChildren();
-    $('workers').replaceChildren();
+    $('workers').tBodies[0].replaceChildren();
+    $('job-types').tBodies[0].replaceChildren();
+    $('throughput-chart').replaceChildren();
+    state.graphJob = null;
     showLogin(message);
   }
 
@@ -173,6 +183,7 @@
     sessionStorage.setItem(TOKEN_KEY, token);
     state.queues = queues;
     state.failedDirty = true;
+    state.statsDirty = true;
     $('login').hidden = true;
     $('app').hidden = false;
     $('session').hidden = false;
@@ -225,6 +236,21 @@
         return;
       }
       renderRunning(running);
+      if (state.statsDirty || state.tick % STATS_EVERY === 1) {
+        state.statsDirty = false;
+        const job = state.graphJob;
+        const [stats, workers] = await Promise.all([
+          api('/api/jobs/stats' + (job ? '?job=' + enc(job) : '')),
+          api('/api/workers'),
+        ]);
+        if (generation !== state.generation) {
+          return;
+        }
+        if (job === state.graphJob) {
+          renderThroughput(stats);
+        }
+        renderWorkers(workers);
+      }
       if (withFailed) {
         state.failedDirty = false;
         const failed = await Promise.all(queues.map((queue) => {
@@ -374,7 +400,6 @@
     reconcile($('running'), state.running, jobs, buildRunning, updateRunning);
     setText($('running-count'), jobs.length);
     $('running-empty').hidden = jobs.length > 0;
-    renderWorkers(jobs);
   }
 
   function buildRunning(job) {
@@ -481,28 +506,113 @@
     }
   }
 
-  function renderWorkers(runningJobs) {
-    const workers = new Map();
-    for (const job of runningJobs) {
-      if (!job.worker) {
+  // ---- workers ------------------------------------------------------------------------------
+
+  function renderWorkers(body) {
+    const workers = body.workers || [];
+    const rows = workers.map((worker) => {
+      const row = el('tr', 'worker');
+      row.dataset.worker = worker.name;
+      const name = el('th', 'mono');
+      name.scope = 'row';
+      name.append(el('span', 'dot' + (worker.state === 'busy' ? ' busy' : '')), el('span', null, worker.name));
+      const queues = el('td');
+      for (const queue of worker.queues || []) {
+        queues.append(el('span', 'pill queue', queue));
+      }
+      const job = el('td', 'current-job');
+      if (worker.current_job) {
+        job.append(el('span', 'job-name', worker.current_job.name), el('span', 'mono job-id', worker.current_job.id));
+      } else {
+        job.append(el('span', 'muted', worker.state === 'busy' ? 'busy (another business\'s job)' : 'idle'));
+      }
+      const since = el('td', 'since', worker.since ? ago(worker.since) : '—');
+      since.title = worker.since ? clock(worker.since) : '';
+      row.append(name, el('td', 'host', worker.host), queues, job, since);
+      return row;
+    });
+    $('workers').tBodies[0].replaceChildren(...rows);
+    setText($('workers-count'), (body.total || 0).toLocaleString());
+    $('workers-empty').hidden = rows.length > 0;
+  }
+
+  // ---- throughput graph ---------------------------------------------------------------------
+
+  function svg(tag, attributes) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      node.setAttribute(name, String(value));
+    }
+    return node;
+  }
+
+  /** One point per second of the last hour, as an SVG polyline's points (x 0..900, y 200..0). */
+  function line(seconds, now, peak, index) {
+    const points = [];
+    const width = 900;
+    const height = 200;
+    const y = (value) => (height - (value / peak) * (height - 10)).toFixed(1);
+    let previous = now - HOUR;
+    points.push('0,' + height);
+    for (const point of seconds) {
+      const at = point[0];
+      if (at <= now - HOUR || at > now) {
         continue;
       }
-      const entry = workers.get(job.worker) || { jobs: 0, queues: new Set() };
-      entry.jobs++;
-      entry.queues.add(job.queue);
-      workers.set(job.worker, entry);
-    }
-    const items = [...workers.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, entry]) => {
-      const item = el('li', 'worker');
-      item.append(el('span', 'dot busy'), el('span', 'mono worker-name', name),
-        el('span', 'muted', entry.jobs === 1 ? '1 job' : entry.jobs + ' jobs'));
-      for (const queue of entry.queues) {
-        item.append(el('span', 'pill queue', queue));
+      if (at - previous > 1) {
+        // Seconds with nothing settled are left out by the server: draw them as zero.
+        points.push(((previous + 1 - (now - HOUR)) / HOUR * width).toFixed(1) + ',' + height);
+        points.push(((at - 1 - (now - HOUR)) / HOUR * width).toFixed(1) + ',' + height);
       }
-      return item;
+      points.push(((at - (now - HOUR)) / HOUR * width).toFixed(1) + ',' + y(point[index]));
+      previous = at;
+    }
+    points.push(((previous + 1 - (now - HOUR)) / HOUR * width).toFixed(1) + ',' + height);
+    points.push(width + ',' + height);
+    return points.join(' ');
+  }
+
+  function renderThroughput(stats) {
+    const timeline = stats.timeline || [];
+    const now = Number(stats.now) || Math.floor(Date.now() / 1000);
+    const peak = Math.max(1, ...timeline.map((p) => p[1]));
+    const processed = timeline.reduce((sum, p) => sum + p[1], 0);
+    const failed = timeline.reduce((sum, p) => sum + p[2], 0);
+    const chart = $('throughput-chart');
+    const grid = [0.25, 0.5, 0.75].map((f) => svg('line', { class: 'grid', x1: 0, x2: 900, y1: 200 * f, y2: 200 * f }));
+    chart.replaceChildren(...grid,
+      svg('polyline', { class: 'processed', points: line(timeline, now, peak, 1) }),
+      svg('polyline', { class: 'failed', points: line(timeline, now, peak, 2) }));
+    chart.dataset.processed = String(processed);
+    chart.dataset.failed = String(failed);
+    chart.dataset.job = stats.job || '';
+    setText($('throughput-peak'), 'peak ' + peak.toLocaleString() + '/s');
+    setText($('throughput-job'), stats.job ? stats.job : 'all jobs');
+    setText($('throughput-summary'), processed.toLocaleString() + ' processed, ' + failed.toLocaleString()
+      + ' failed in the last hour');
+    $('throughput-all').hidden = !stats.job;
+    renderJobTypes(stats.jobs || [], stats.job);
+  }
+
+  function renderJobTypes(jobs, selected) {
+    const rows = jobs.filter((job) => job.processed > 0 || job.name === selected).map((job) => {
+      const row = el('tr');
+      row.dataset.job = job.name;
+      row.classList.toggle('selected', job.name === selected);
+      const name = el('th', 'mono', job.name);
+      name.scope = 'row';
+      row.append(name, count(job.processed, null), count(job.failed, 'is-failed'),
+        el('td', 'num', job.average_ms === null || job.average_ms === undefined ? '—' : job.average_ms + ' ms'));
+      row.addEventListener('click', () => showJob(job.name === state.graphJob ? null : job.name));
+      return row;
     });
-    $('workers').replaceChildren(...items);
-    $('workers-empty').hidden = items.length > 0;
+    $('job-types').tBodies[0].replaceChildren(...rows);
+  }
+
+  function showJob(name) {
+    state.graphJob = name;
+    state.statsDirty = true;
+    setText($('throughput-job'), name ? name + ' (loading…)' : 'all jobs');
   }
 
   // ---- start --------------------------------------------------------------------------------
@@ -510,6 +620,7 @@
   function start() {
     $('login-form').addEventListener('submit', onSubmit);
     $('sign-out').addEventListener('click', () => signOut());
+    $('throughput-all').addEventListener('click', () => showJob(null));
     const saved = sessionStorage.getItem(TOKEN_KEY);
     if (!saved) {
       showLogin();

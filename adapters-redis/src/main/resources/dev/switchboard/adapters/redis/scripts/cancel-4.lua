@@ -25,11 +25,11 @@ if ARGV[2] ~= '' and f[2] ~= ARGV[2] then
 end
 local status = f[1]
 if status == 'queued' then
-  mark_canceled(KEYS[1], ARGV[1], KEYS[4], now_seconds(), ARGV[3])
+  mark_canceled(KEYS[1], ARGV[1], KEYS[4], now_seconds(), ARGV[3], 'queued')
   return 1
 elseif status == 'scheduled' then
   redis.call('ZREM', KEYS[3], ARGV[1])
-  mark_canceled(KEYS[1], ARGV[1], KEYS[4], now_seconds(), ARGV[3])
+  mark_canceled(KEYS[1], ARGV[1], KEYS[4], now_seconds(), ARGV[3], 'scheduled')
   return 1
 elseif status == 'started' then
   redis.call('HSET', KEYS[1], 'cancel_requested', '1')

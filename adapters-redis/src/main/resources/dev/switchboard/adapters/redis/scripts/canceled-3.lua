@@ -16,5 +16,5 @@ if not holds_lease(KEYS[1], KEYS[2], ARGV[1], ARGV[2]) then
   return -1
 end
 redis.call('ZREM', KEYS[2], ARGV[1])
-mark_canceled(KEYS[1], ARGV[1], KEYS[3], now_seconds(), ARGV[3])
+mark_canceled(KEYS[1], ARGV[1], KEYS[3], now_seconds(), ARGV[3], 'started')
 return 1

@@ -26,7 +26,7 @@
 ]]
 local job, id = KEYS[1], ARGV[1]
 local now = now_seconds()
-local f = redis.call('HMGET', job, 'lease_token', 'result_ttl', 'next_claim')
+local f = redis.call('HMGET', job, 'lease_token', 'result_ttl', 'next_claim', 'business_id', 'origin')
 -- The token, then membership in the started registry (python-rq's own cleanup may have moved the
 -- entry out without touching our token); ZREM both checks and removes.
 local settled = f[1] == ARGV[2] and ARGV[2] ~= '' and redis.call('ZREM', KEYS[2], id) == 1
@@ -43,6 +43,7 @@ if ARGV[4] ~= '' then
   retain(KEYS[4], ttl, now)
 end
 local score = retain(job, ttl, now)
+index_move(f[4], f[5], id, 'started', ttl ~= 0 and 'finished' or nil, score, now, ttl)
 if ttl == 0 then
   if next_claim ~= '' then
     redis.call('SET', KEYS[7], string.sub(next_claim, #ARGV[8] + 2), 'PX', math.max(1000, tonumber(ARGV[7])))

@@ -4,12 +4,14 @@
   and queued, or not at all.
 
   KEYS[1] rq:queues                 SET of queue keys (rq info lists queues from it)
-  KEYS, then five per job:
+  KEYS, then six per job:
     rq:job:<id>                     HASH, the job
     rq:queue:<q>                    LIST of waiting job ids (also the member added to KEYS[1])
     switchboard:wake:<q>            LIST of wake-up tokens for idle workers
     job_lock:<dedupe key>           STRING holding the job id; only used with a dedupe TTL
     switchboard:run:<business>:<run>  SET of the run's job ids; only used with a run TTL
+    switchboard:jobs:<business>:<q>:queued  ZSET the business's queued jobs (per-business index),
+                                    score = when enqueued (Redis time)
 
   ARGV[1] most wake tokens to keep per queue
   ARGV, then per job: job id, dedupe TTL in milliseconds ('0' for no dedupe), run index TTL in
@@ -22,8 +24,11 @@
 local out = {}
 local a = 2
 local woken = {}
-for j = 0, (#KEYS - 1) / 5 - 1 do
-  local job, queue, wake, lock, run = KEYS[2 + 5*j], KEYS[3 + 5*j], KEYS[4 + 5*j], KEYS[5 + 5*j], KEYS[6 + 5*j]
+local time = redis.call('TIME')
+local now = tonumber(time[1]) + tonumber(time[2]) / 1000000
+for j = 0, (#KEYS - 1) / 6 - 1 do
+  local job, queue, wake, lock, run, index = KEYS[2 + 6*j], KEYS[3 + 6*j], KEYS[4 + 6*j], KEYS[5 + 6*j], KEYS[6 + 6*j],
+    KEYS[7 + 6*j]
   local id, dedupe_ttl, run_ttl, may_exist, n = ARGV[a], ARGV[a + 1], ARGV[a + 2], ARGV[a + 3], tonumber(ARGV[a + 4])
   local fields = {}
   for i = 1, 2 * n do
@@ -48,6 +53,7 @@ for j = 0, (#KEYS - 1) / 5 - 1 do
     if length == 1 then
       redis.call('SADD', KEYS[1], queue)
     end
+    redis.call('ZADD', index, now, id)
     if run_ttl ~= '0' then
       redis.call('SADD', run, id)
       redis.call('EXPIRE', run, run_ttl)

@@ -35,7 +35,8 @@
 ]]
 local job, id = KEYS[1], ARGV[1]
 local now = now_seconds()
-local f = redis.call('HMGET', job, 'lease_token', 'cancel_requested', 'retries_left', 'retry_intervals', 'next_claim')
+local f = redis.call('HMGET', job, 'lease_token', 'cancel_requested', 'retries_left', 'retry_intervals', 'next_claim',
+  'business_id', 'origin')
 local settled = f[1] == ARGV[2] and ARGV[2] ~= '' and redis.call('ZREM', KEYS[2], id) == 1
 local reply, next_claim = claim_next(settled, job, KEYS[11], 12, ARGV[10], tonumber(ARGV[11]), ARGV[12], ARGV[13],
   now, ARGV[3], tonumber(ARGV[14]), tonumber(ARGV[15]), f[5])
@@ -48,7 +49,7 @@ redis.call('HSET', job, 'exc_info', ARGV[5], 'lease_token', '', 'next_claim', ne
 record_stats(KEYS[9], KEYS[10], now, tonumber(ARGV[9]), true)
 local left = tonumber(f[3] or '0') or 0
 if f[2] == '1' then
-  mark_canceled(job, id, KEYS[8], now, ARGV[3])
+  mark_canceled(job, id, KEYS[8], now, ARGV[3], 'started')
   code = 4
 elseif left > 0 and ARGV[7] ~= 'permanent' then
   local intervals = cjson.decode(f[4] or '[]')
@@ -58,9 +59,10 @@ elseif left > 0 and ARGV[7] ~= 'permanent' then
   if interval > 0 then
     redis.call('HSET', job, 'status', 'scheduled')
     redis.call('ZADD', KEYS[4], now + interval, id)
+    index_move(f[6], f[7], id, 'started', 'scheduled', now + interval, now, 0)
     code = 2
   else
-    requeue(job, id, KEYS[6], KEYS[7], false, ARGV[3], tonumber(ARGV[6]))
+    requeue(job, id, KEYS[6], KEYS[7], false, ARGV[3], tonumber(ARGV[6]), now, 'started')
     code = 3
   end
 else
@@ -68,6 +70,7 @@ else
   redis.call('HSET', job, 'status', 'failed', 'ended_at', ARGV[3])
   redis.call('XADD', KEYS[5], 'MAXLEN', '~', '10', '*', 'type', '2', 'exc_string', ARGV[5])
   local score = retain(job, ttl, now)
+  index_move(f[6], f[7], id, 'started', ttl ~= 0 and 'failed' or nil, score, now, ttl)
   retain(KEYS[5], ttl, now)
   if ttl ~= 0 then
     redis.call('ZADD', KEYS[3], score, id)

@@ -23,8 +23,8 @@ end
 redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('HINCRBY', KEYS[1], 'attempts', -1)
 if redis.call('HGET', KEYS[1], 'cancel_requested') == '1' then
-  mark_canceled(KEYS[1], ARGV[1], KEYS[5], now_seconds(), ARGV[3])
+  mark_canceled(KEYS[1], ARGV[1], KEYS[5], now_seconds(), ARGV[3], 'started')
   return 2
 end
-requeue(KEYS[1], ARGV[1], KEYS[3], KEYS[4], true, ARGV[3], tonumber(ARGV[4]))
+requeue(KEYS[1], ARGV[1], KEYS[3], KEYS[4], true, ARGV[3], tonumber(ARGV[4]), now_seconds(), 'started')
 return 1

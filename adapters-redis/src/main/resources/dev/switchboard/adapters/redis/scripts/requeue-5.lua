@@ -31,5 +31,5 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 redis.call('PERSIST', KEYS[1])
 redis.call('HDEL', KEYS[1], 'cancel_requested', 'lease_expiries', 'exc_info')
 redis.call('HSET', KEYS[1], 'ended_at', '', 'retries_left', redis.call('HGET', KEYS[1], 'retry_max') or '0')
-requeue(KEYS[1], ARGV[1], KEYS[4], KEYS[5], false, ARGV[3], tonumber(ARGV[4]))
+requeue(KEYS[1], ARGV[1], KEYS[4], KEYS[5], false, ARGV[3], tonumber(ARGV[4]), now_seconds(), status)
 return 1

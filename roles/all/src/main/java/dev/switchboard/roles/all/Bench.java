@@ -8,6 +8,7 @@ import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.ports.in.JobHandler;
 import dev.switchboard.ports.in.JobHandlers;
+import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.adapters.redis.RedisJobInspection;
@@ -41,8 +42,12 @@ import java.util.logging.Logger;
  *   <li>{@code latency}: jobs are offered at R per second for S seconds to one worker; each
  *       job's latency is from just before its enqueue to the start of its handler;</li>
  *   <li>{@code webhooks}: C concurrent clients post distinct WhatsApp webhooks to a running api
- *       for S seconds ({@link WebhookLoad}).</li>
+ *       for S seconds ({@link WebhookLoad});</li>
+ *   <li>{@code abuse}: webhooks at R/s to a running api, first alone, then beside 2,000 slow
+ *       connections and 200 scrapes/s ({@link AbuseLoad}).</li>
  * </ul>
+ * The webhook workloads post as the reserved bench business ({@code _bench}) and delete its jobs
+ * from the api's Redis ({@code --redis-url}) when they end, however they end.
  * Every run also measures a baseline in the same process against the same server: sequential
  * {@code RPUSH} round trips ({@code baseline_rpush_per_s}), so figures from a noisy machine can be
  * read as ratios. It uses queue {@code bench} and deletes what it wrote; point it at a Redis
@@ -54,10 +59,11 @@ final class Bench implements Callable<Integer> {
     private static final String QUEUE = "bench";
     private static final String JOB = "bench_noop_job";
 
-    @Parameters(index = "0", description = "enqueue, process, latency, webhooks or conversation")
+    @Parameters(index = "0", description = "enqueue, bulk, process, latency, webhooks, abuse or conversation")
     String workload;
 
-    @Option(names = "--redis-url", description = "Redis to measure against (enqueue, process, latency)")
+    @Option(names = "--redis-url", description = "Redis to measure against (enqueue, process, latency); the api's"
+            + " Redis (webhooks, abuse), where the bench deletes the jobs it caused")
     String redisUrl;
 
     @Option(names = "--api-url", description = "a running api role (webhooks), e.g. http://127.0.0.1:8080")
@@ -75,7 +81,8 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "200", description = "offered jobs per second (latency); default ${DEFAULT-VALUE}")
     int rate;
 
-    @Option(names = "--seconds", defaultValue = "20", description = "duration (latency); default ${DEFAULT-VALUE}")
+    @Option(names = "--seconds", defaultValue = "20",
+            description = "duration (latency, webhooks, abuse: each phase); default ${DEFAULT-VALUE}")
     int seconds;
 
     static int run(String[] args) {
@@ -84,6 +91,27 @@ final class Bench implements Callable<Integer> {
             handler.setLevel(Level.WARNING);
         }
         return new CommandLine(new Bench()).execute(args);
+    }
+
+    @Option(names = "--slow-connections", defaultValue = "2000",
+            description = "abuse: slow connections held open (half idle, half trickling); default ${DEFAULT-VALUE}")
+    int slowConnections;
+
+    @Option(names = "--scrapes", defaultValue = "200",
+            description = "abuse: scrapes of /metrics and /api/jobs/health per second; default ${DEFAULT-VALUE}")
+    int scrapes;
+
+    /** The queues the api's jobs go to (RQ_QUEUES' default): where the bench business's jobs are looked for. */
+    private static final List<String> API_QUEUES = List.of("high", "default", "low", "maintenance", "broadcasts",
+            "recordings");
+
+    /**
+     * Deletes every job the webhook benchmarks enqueued: they post as the reserved bench business,
+     * whose jobs the per-business index finds without scanning anyone else's.
+     */
+    private static void deleteBenchJobs(RedisConnections redis) {
+        long deleted = new RedisBenchmarkSupport(redis).purgeBusiness(BusinessScope.BENCH, API_QUEUES);
+        print("bench_jobs_deleted", deleted);
     }
 
     @Option(names = "--gateway-port", defaultValue = "3100",
@@ -104,12 +132,22 @@ final class Bench implements Callable<Integer> {
                     Duration.ofSeconds(seconds)).run().forEach(Bench::print);
             return 0;
         }
-        if (workload.equals("webhooks")) {
-            if (apiUrl == null || secret == null) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "webhooks needs --api-url and --secret");
+        if (workload.equals("webhooks") || workload.equals("abuse")) {
+            if (apiUrl == null || secret == null || redisUrl == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), workload
+                        + " needs --api-url, --secret and --redis-url (the api's Redis: the bench deletes its jobs there)");
             }
-            new WebhookLoad(java.net.URI.create(apiUrl), secret, concurrency, Duration.ofSeconds(seconds)).run()
-                    .forEach(Bench::print);
+            try (RedisConnections redis = RedisConnections.connect(redisUrl)) {
+                try {
+                    java.net.URI api = java.net.URI.create(apiUrl);
+                    (workload.equals("webhooks")
+                            ? new WebhookLoad(api, secret, concurrency, Duration.ofSeconds(seconds)).run()
+                            : new AbuseLoad(api, secret, rate, Duration.ofSeconds(seconds), slowConnections, scrapes).run())
+                            .forEach(Bench::print);
+                } finally {
+                    deleteBenchJobs(redis);
+                }
+            }
             return 0;
         }
         if (redisUrl == null) {

@@ -2,6 +2,7 @@ package dev.switchboard.roles.all;
 
 import dev.switchboard.roles.api.ApiRole;
 import dev.switchboard.roles.calls.CallsRole;
+import dev.switchboard.roles.cli.JobsCli;
 import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
@@ -22,6 +23,8 @@ public final class Switchboard {
 
     static final String USAGE = """
             usage: ./switchboard                 start the role named by SERVICE_ROLE (default: all)
+                   ./switchboard jobs <info|workers|failed|enqueue|requeue|cancel> [--json] [options]
+                                                 look at and act on the job system in REDIS_URL
                    ./switchboard bench <enqueue|process|latency|webhooks|conversation> [options]
                    ./switchboard dev-gateway [--port 3100] --secret S
                                                  a WhatsApp gateway stand-in that prints what is sent
@@ -30,6 +33,9 @@ public final class Switchboard {
             Configuration is read from the environment; the README lists every variable.""";
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("jobs")) {
+            System.exit(JobsCli.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         if (args.length > 0 && args[0].equals("bench")) {
             System.exit(Bench.run(java.util.Arrays.copyOfRange(args, 1, args.length)));
         }

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Closed-loop load on the api: {@code concurrency} requests in flight, each a distinct WhatsApp
  * message (so each enqueues a job), for a fixed time. Reports requests/s and latency percentiles,
  * and, as a baseline from the same run against the same server, {@code GET /health} requests/s.
- * Uses the JDK HTTP client's asynchronous API; this module starts no threads of its own.
+ * Uses the JDK HTTP client's asynchronous API; this module starts no threads of its own. The
+ * webhooks are the reserved bench business's ({@code _bench}): the caller deletes its jobs after
+ * the run.
  */
 final class WebhookLoad {
     private final URI api;
@@ -93,9 +95,10 @@ final class WebhookLoad {
         return new Result(latencies, errors.get(), (System.nanoTime() - start) / 1e9);
     }
 
-    private static String message(String run, long i) {
+    /** A distinct WhatsApp message of the reserved bench business, so the bench can delete what it enqueued. */
+    static String message(String run, long i) {
         return """
-                {"tenantId":"bench","payload":{"type":"notify","messages":[{"key":{"remoteJid":"5511999990000@s.whatsapp.net","fromMe":false,"id":"BENCH-%s-%d"},"messageTimestamp":1763853912,"message":{"conversation":"load test"}}]}}"""
-                .formatted(run, i);
+                {"tenantId":"%s","payload":{"type":"notify","messages":[{"key":{"remoteJid":"5511999990000@s.whatsapp.net","fromMe":false,"id":"BENCH-%s-%d"},"messageTimestamp":1763853912,"message":{"conversation":"load test"}}]}}"""
+                .formatted(dev.switchboard.ports.out.BusinessScope.BENCH, run, i);
     }
 }

@@ -4,8 +4,11 @@ import dev.switchboard.adapters.http.BearerTokens;
 import dev.switchboard.adapters.http.DashboardHttpService;
 import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.JobsHealthHttpService;
+import dev.switchboard.adapters.http.JobStatsHttpService;
+import dev.switchboard.adapters.http.OverviewCache;
 import dev.switchboard.adapters.http.BroadcastsHttpService;
 import dev.switchboard.adapters.http.EnqueueQuota;
+import dev.switchboard.adapters.http.GmailHttpService;
 import dev.switchboard.adapters.http.JobActionsHttpService;
 import dev.switchboard.adapters.http.JobQueriesHttpService;
 import dev.switchboard.adapters.http.OutboundGuard;
@@ -30,13 +33,21 @@ import dev.switchboard.adapters.redis.RedisJobAdministration;
 import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisRateLimiter;
-import dev.switchboard.adapters.redis.RedisSchedulerStatus;
+import dev.switchboard.adapters.redis.RedisJobStatistics;
+import dev.switchboard.adapters.redis.RedisJobsOverview;
 import dev.switchboard.adapters.redis.RedisVapidKeyStore;
+import dev.switchboard.domain.ConnectGmailService;
+import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.ReceiveWhatsAppMessagesService;
+import dev.switchboard.domain.CancelRunService;
 import dev.switchboard.domain.SendPushService;
+import dev.switchboard.domain.StartBroadcastService;
+import dev.switchboard.ports.in.CancelRunUseCase;
+import dev.switchboard.ports.out.JobAdministration;
 import dev.switchboard.ports.out.JobInspection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.VapidKeyPair;
+import dev.switchboard.ports.in.ConnectGmailUseCase;
 import dev.switchboard.ports.in.ReceiveWhatsAppMessagesUseCase;
 import dev.switchboard.ports.in.SendPushUseCase;
 import dev.switchboard.ports.in.StartBroadcastUseCase;
@@ -50,6 +61,7 @@ import io.helidon.webserver.Routing;
 import io.helidon.webserver.http.HttpService;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,8 +74,9 @@ import java.util.logging.Logger;
  * Never: start a thread, executor or timer; execute a job.
  *
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
- * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, health,
- * CRM records, call logs, push subscriptions, reminders and webhook endpoints, metrics, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
+ * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, broadcasts, health,
+ * CRM records, call logs, push subscriptions, reminders and webhook endpoints, Gmail mailboxes, metrics,
+ * dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiRole.class.getName());
@@ -105,10 +118,13 @@ public final class ApiRole implements AutoCloseable {
         TwilioSettings twilio = TwilioSettings.fromEnvironment(environment);
         NotificationSettings notifications = NotificationSettings.fromEnvironment(environment);
         Optional<PostgresStore> store = crmStore(config);
-        RedisConnections redis = RedisConnections.connect(config.redisUrl());
+        RedisConnections redis = RedisConnections.connect(config.redisUrl(),
+                new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         Clock clock = Clock.systemUTC();
         JobInspection inspection = new RedisJobInspection(redis, clock);
-        SwitchboardMetrics metrics = new SwitchboardMetrics(inspection, config.queues());
+        OverviewCache overview = new OverviewCache(new RedisJobsOverview(redis, clock), config.queues(),
+                JobCatalogue.names(), Duration.ofSeconds(1));
+        SwitchboardMetrics metrics = new SwitchboardMetrics(overview);
         JobQueue queue = metrics.counting(jobQueue(redis, config));
         EnqueueQuota quota = enqueueQuota(config, redis);
         BearerTokens tokens = bearerTokens(config);
@@ -117,19 +133,22 @@ public final class ApiRole implements AutoCloseable {
         services.add(new HealthHttpService(config.role().id()));
         services.add(TwilioWebhooks.httpService(config, twilio, queue, clock));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
-        services.add(new JobsHealthHttpService(inspection, new RedisSchedulerStatus(redis), config.queues(),
-                config.schedulerTick(), clock));
+        services.add(new JobsHealthHttpService(overview, config.schedulerTick()));
+        services.add(new JobStatsHttpService(tokens, overview, new RedisJobStatistics(redis)));
         services.add(new JobQueriesHttpService(tokens, inspection, config.queues()));
-        services.add(new JobActionsHttpService(tokens, inspection, new RedisJobAdministration(redis, clock)));
+        RedisJobAdministration administration = new RedisJobAdministration(redis, clock);
+        services.add(new JobActionsHttpService(tokens, inspection, administration,
+                cancelRun(administration, store, queue, clock)));
         services.add(new PushHttpService(tokens, Optional.of(sendPush(queue)), quota));
-        // broadcast_job has no handler yet: its route answers 501 and enqueues nothing. With a
-        // handler, pass Optional.of(startBroadcast(queue)).
-        services.add(new BroadcastsHttpService(tokens, Optional.empty(), quota));
+        services.add(store.<HttpService>map(s -> new BroadcastsHttpService(tokens, startBroadcast(s, queue),
+                s.broadcasts(), inspection, quota)).orElseGet(() -> BroadcastsHttpService.unconfigured(tokens)));
         services.addAll(store.map(s -> notificationServices(tokens, s, redis, notifications, clock))
                 .orElseGet(() -> List.of(PushSubscriptionsHttpService.unconfigured(tokens),
                         RemindersHttpService.unconfigured(tokens), WebhooksHttpService.unconfigured(tokens))));
         services.add(store.<HttpService>map(s -> new CrmHttpService(tokens, s.businesses(), s.leads(), s.messages()))
                 .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
+        services.add(store.<HttpService>map(s -> new GmailHttpService(tokens, connectGmail(s, queue),
+                s.gmailConnections(), quota)).orElseGet(() -> GmailHttpService.unconfigured(tokens)));
         services.add(store.<HttpService>map(s -> new CallLogsHttpService(tokens, s.callLogs()))
                 .orElseGet(() -> CallLogsHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));
@@ -152,6 +171,17 @@ public final class ApiRole implements AutoCloseable {
         return new RedisJobQueue(redis, Clock.systemUTC(), config.jobIdSecret());
     }
 
+    private static StartBroadcastUseCase startBroadcast(PostgresStore store, JobQueue queue) {
+        return new StartBroadcastService(store.broadcasts(), queue);
+    }
+
+    /** A run's jobs, and with the CRM store also the broadcast of that run id. */
+    private static CancelRunUseCase cancelRun(JobAdministration administration, Optional<PostgresStore> store,
+                                              JobQueue queue, Clock clock) {
+        return store.map(s -> new CancelRunService(administration, s.broadcasts(), s.webhookEndpoints(), queue, clock))
+                .orElseGet(() -> new CancelRunService(administration));
+    }
+
     private static SendPushUseCase sendPush(JobQueue queue) {
         return new SendPushService(queue);
     }
@@ -172,6 +202,11 @@ public final class ApiRole implements AutoCloseable {
                 new PushSubscriptionsHttpService(tokens, store.pushSubscriptions(), vapid, outbound),
                 new RemindersHttpService(tokens, store.reminders(), clock),
                 new WebhooksHttpService(tokens, store.webhookEndpoints(), store.webhookDeliveries(), outbound));
+    }
+
+    /** Stores a mailbox's connection and queues its first sync; the api never calls Google. */
+    private static ConnectGmailUseCase connectGmail(PostgresStore store, JobQueue queue) {
+        return new ConnectGmailService(store.gmailConnections(), queue);
     }
 
     private static ReceiveWhatsAppMessagesUseCase receiveWhatsAppMessages(JobQueue queue) {

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The job API over real HTTP: bearer tokens per business, scoping, cancel, requeue, runs; push
- * enqueues push_send_job; broadcasts answer 501 until broadcast_job has a handler.
+ * enqueues push_send_job; broadcasts answer 503 without the CRM store they are kept in.
  */
 class JobApiTest {
     @RegisterExtension
@@ -106,11 +106,13 @@ class JobApiTest {
     }
 
     @Test
-    void broadcastsAnswer501NamingTheMissingHandlerAndEnqueueNothing() {
+    void broadcastsAnswer503NamingTheMissingStoreAndEnqueueNothing() {
         HttpResponse<String> response = call("POST", "/api/broadcasts", ApiFixture.BIZ_A_TOKEN,
                 "{\"message\":\"Promo!\",\"recipients\":[\"5511999990000\"],\"run_id\":\"promo-0\"}");
-        assertEquals(501, response.statusCode(), response.body());
-        assertEquals("broadcast_job", json(response).path("not_built").asText());
+        assertEquals(503, response.statusCode(), response.body());
+        assertTrue(json(response).path("error").asText().contains("DATABASE_URL"), response.body());
+        assertEquals(503, call("GET", "/api/broadcasts/promo-0", ApiFixture.BIZ_A_TOKEN, null).statusCode());
+        assertEquals(401, call("GET", "/api/broadcasts/promo-0", null, null).statusCode(), "still behind a token");
         assertEquals(0, redis.commands().keys("rq:job:*").size());
         assertEquals(0L, redis.commands().llen("rq:queue:broadcasts"));
     }

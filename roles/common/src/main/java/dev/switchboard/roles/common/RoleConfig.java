@@ -41,6 +41,8 @@ import dev.switchboard.ports.out.BusinessScope;
  * @param http              {@code HTTP_*}: the limits of the api's and calls' HTTP server
  * @param businessRate      {@code BUSINESS_RATE_LIMIT} / {@code BUSINESS_BURST}: jobs per second each business
  *                          may enqueue through the api, and how many at once
+ * @param redisWait         {@code REDIS_WAIT_REPLICAS} / {@code REDIS_WAIT_TIMEOUT}: how many replicas must have
+ *                          an enqueued job before it counts as accepted (docs/operations.md)
  */
 public record RoleConfig(
         ServiceRole role,
@@ -63,7 +65,8 @@ public record RoleConfig(
         boolean schedulersFlagSet,
         Optional<String> jobIdSecret,
         HttpLimits http,
-        RateLimit businessRate) {
+        RateLimit businessRate,
+        RedisWait redisWait) {
 
     /** Shortest secret or token accepted: 32 characters (128 bits as hex, more as base64). */
     public static final int MIN_SECRET_LENGTH = 32;
@@ -93,6 +96,15 @@ public record RoleConfig(
             return perSecond > 0;
         }
     }
+
+    /**
+     * Redis {@code WAIT} after each enqueue: a job is accepted (202, or enqueued by a job or the
+     * scheduler) only once {@code replicas} replicas have it, so a failover to one of them cannot lose it.
+     *
+     * @param replicas {@code REDIS_WAIT_REPLICAS}, default 0 (the primary's acknowledgement is enough)
+     * @param timeout  {@code REDIS_WAIT_TIMEOUT}, default 1s; past it the enqueue is refused (503)
+     */
+    public record RedisWait(int replicas, Duration timeout) { }
 
     /** A business's bearer token for the job API. */
     public record ApiToken(String businessId, String token) {
@@ -190,13 +202,19 @@ public record RoleConfig(
         RateLimit businessRate = new RateLimit(
                 integer(env, "BUSINESS_RATE_LIMIT", 50, 0, 1_000_000, problems),
                 integer(env, "BUSINESS_BURST", 1_000, 1, 10_000_000, problems));
+        RedisWait redisWait = new RedisWait(integer(env, "REDIS_WAIT_REPLICAS", 0, 0, 10, problems),
+                duration(env, "REDIS_WAIT_TIMEOUT", "1s", Duration.ofMillis(10), problems));
+        if (redisWait.timeout().compareTo(Duration.ofSeconds(4)) > 0) {
+            // Redis's WAIT blocks the shared connection; it must end well within the 5 s command timeout.
+            problems.add("REDIS_WAIT_TIMEOUT must be at most 4s");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
         return new RoleConfig(role, redisUrl, databaseUrl, databasePoolSize, port, queues, concurrency, grace, lease, maxLeaseExpiries,
                 nonBlank(env.get("INTERNAL_WEBHOOK_SECRET")), nonBlank(env.get("TWILIO_AUTH_TOKEN")),
                 apiTokens, nonBlank(env.get("ADMIN_TOKEN")), schedulerTick, level, logFormat.equals("json"),
-                env.containsKey("ENABLE_SCHEDULERS"), nonBlank(env.get("JOB_ID_SECRET")), http, businessRate);
+                env.containsKey("ENABLE_SCHEDULERS"), nonBlank(env.get("JOB_ID_SECRET")), http, businessRate, redisWait);
     }
 
     private static Duration duration(Map<String, String> env, String name, String fallback, Duration min,
@@ -302,7 +320,7 @@ public record RoleConfig(
                 + ", twilioAuthToken=" + (twilioAuthToken.isPresent() ? "set" : "unset")
                 + ", apiTokens=" + apiTokens.size() + " business(es), adminToken=" + (adminToken.isPresent() ? "set" : "unset")
                 + ", jobIdSecret=" + (jobIdSecret.isPresent() ? "set" : "kept in Redis")
-                + ", http=" + http + ", businessRate=" + businessRate
+                + ", http=" + http + ", businessRate=" + businessRate + ", redisWait=" + redisWait
                 + ", logLevel=" + logLevel.getName() + "]";
     }
 }

@@ -50,6 +50,22 @@ class RoleConfigTest {
     }
 
     @Test
+    void replicaWaitDefaultsToThePrimaryAloneAndIsBounded() {
+        RoleConfig.RedisWait none = RoleConfig.fromEnvironment(env()).redisWait();
+        assertEquals(0, none.replicas());
+        assertEquals(Duration.ofSeconds(1), none.timeout());
+        RoleConfig.RedisWait one = RoleConfig.fromEnvironment(env("REDIS_WAIT_REPLICAS", "1", "REDIS_WAIT_TIMEOUT", "250ms"))
+                .redisWait();
+        assertEquals(new RoleConfig.RedisWait(1, Duration.ofMillis(250)), one);
+        ConfigException tooLong = assertThrows(ConfigException.class,
+                () -> RoleConfig.fromEnvironment(env("REDIS_WAIT_REPLICAS", "1", "REDIS_WAIT_TIMEOUT", "5s")));
+        assertTrue(tooLong.getMessage().contains("REDIS_WAIT_TIMEOUT must be at most 4s"), tooLong.getMessage());
+        ConfigException negative = assertThrows(ConfigException.class,
+                () -> RoleConfig.fromEnvironment(env("REDIS_WAIT_REPLICAS", "-1")));
+        assertTrue(negative.getMessage().contains("REDIS_WAIT_REPLICAS"), negative.getMessage());
+    }
+
+    @Test
     void secretsOf32CharactersStartAndAreNeverPrinted() {
         RoleConfig config = RoleConfig.fromEnvironment(env("ADMIN_TOKEN", GOOD, "JOB_ID_SECRET", GOOD + "x",
                 "INTERNAL_WEBHOOK_SECRET", GOOD + "y", "API_TOKENS", "biz-1:" + GOOD + "z"));

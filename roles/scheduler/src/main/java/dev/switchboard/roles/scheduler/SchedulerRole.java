@@ -63,7 +63,8 @@ public final class SchedulerRole implements AutoCloseable {
     }
 
     public static SchedulerRole start(RoleConfig config, SchedulerSettings settings) {
-        RedisConnections redis = RedisConnections.connect(config.redisUrl());
+        RedisConnections redis = RedisConnections.connect(config.redisUrl(),
+                new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         String owner = ownerId();
         if (settings.timeScale() != 1) {
             log().warning("SCHEDULER_TIME_SCALE=" + settings.timeScale() + ": the schedule runs " + settings.timeScale()

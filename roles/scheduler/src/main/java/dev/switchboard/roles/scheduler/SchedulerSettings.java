@@ -2,6 +2,7 @@ package dev.switchboard.roles.scheduler;
 
 import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.Durations;
+import dev.switchboard.roles.common.ScaledClock;
 
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -41,7 +42,7 @@ public record SchedulerSettings(Duration tick, Duration leaseTtl, Duration catch
     public static final Duration DEFAULT_TICK = Duration.ofSeconds(15);
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(45);
     public static final Duration DEFAULT_CATCH_UP = Duration.ofMinutes(10);
-    static final long MAX_TIME_SCALE = 1_000_000;
+    static final long MAX_TIME_SCALE = ScaledClock.MAX_SCALE;
 
     public SchedulerSettings {
         Objects.requireNonNull(tick, "tick");
@@ -151,7 +152,7 @@ public record SchedulerSettings(Duration tick, Duration leaseTtl, Duration catch
         if (timeScale == 1) {
             return wall;
         }
-        return new ScaledClock(wall, timeOrigin.orElseGet(wall::instant), timeScale);
+        return new ScaledClock(wall, timeOrigin.orElseGet(ScaledClock::processStart), timeScale);
     }
 
     private static Duration duration(Map<String, String> env, String name, Duration fallback, List<String> problems) {

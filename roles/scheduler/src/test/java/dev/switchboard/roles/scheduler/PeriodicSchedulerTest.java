@@ -45,9 +45,13 @@ class PeriodicSchedulerTest {
     private final MutableClock clock = new MutableClock(NOW);
     private final List<RedisConnections> connections = new ArrayList<>();
 
+    /** Where a previous leader left the schedule: ten minutes ago, the catch-up window's start. */
+    private static final String PREVIOUS_TICK = "2026-11-22T22:31:15Z";
+
     @BeforeEach
-    void freshClock() {
+    void freshClockAndAPreviousLeadersTick() {
         clock.set(NOW);
+        redis.commands().set("scheduler:last_tick", PREVIOUS_TICK);
     }
 
     @AfterEach
@@ -55,11 +59,19 @@ class PeriodicSchedulerTest {
         connections.forEach(RedisConnections::close);
     }
 
+    /**
+     * The scheduler's mechanics over the first four rows of the table (the minute tick, the
+     * 5-minute cleanup, the two dailies), whose slot counts these tests spell out; the rows added
+     * since follow the same rules (ScheduleWindowTest, SchedulerKillLoopTest).
+     */
+    private static final java.util.List<dev.switchboard.domain.PeriodicJob> TABLE =
+            PeriodicJobs.table(ZoneId.of("Europe/Helsinki")).subList(0, 4);
+
     private PeriodicScheduler scheduler(String owner, Duration leaseTtl, ScheduleEvents events) {
         RedisConnections redisConnections = RedisConnections.connect(redis.url());
         connections.add(redisConnections);
         return new PeriodicScheduler(
-                new PeriodicScheduler.Config(owner, leaseTtl, CATCH_UP, originalTable()),
+                new PeriodicScheduler.Config(owner, leaseTtl, CATCH_UP, TABLE),
                 clock, RedisLeaseLock.scheduler(redisConnections), new RedisSchedulerTicks(redisConnections),
                 new RedisJobQueue(redisConnections, java.time.Clock.systemUTC()), events);
     }
@@ -77,7 +89,22 @@ class PeriodicSchedulerTest {
     }
 
     @Test
-    void firstLeaderEnqueuesTheCatchUpWindowWithSlotIdsAsDedupeKeysAndRecordsItsTick() {
+    void theFirstLeaderEverBackFillsNothingAndStartsFromItsFirstTick() {
+        redis.commands().del("scheduler:last_tick"); // a new Redis: no leader ever ran
+        PeriodicScheduler scheduler = scheduler("host.1.aaaa");
+
+        ScheduleOutcome.Led first = assertInstanceOf(ScheduleOutcome.Led.class, scheduler.tick());
+
+        assertEquals(List.of(), first.created(), "no slot before the first tick is back-filled");
+        assertEquals(0, redis.commands().keys("rq:job:*").size());
+        assertEquals(NOW.toString(), redis.commands().get("scheduler:last_tick"), "the first tick is recorded");
+        clock.set(Instant.parse("2026-11-22T22:42:01Z"));
+        ScheduleOutcome.Led next = assertInstanceOf(ScheduleOutcome.Led.class, scheduler.tick());
+        assertEquals(List.of("reminders_tick_job@2026-11-22T22:42Z"), next.created(), "from then on every slot is due");
+    }
+
+    @Test
+    void aLeaderEnqueuesWhatBecameDueSinceTheLastTickWithSlotIdsAsDedupeKeysAndRecordsItsTick() {
         ScheduleOutcome outcome = scheduler("host.1.aaaa").tick();
 
         ScheduleOutcome.Led led = assertInstanceOf(ScheduleOutcome.Led.class, outcome);
@@ -262,7 +289,7 @@ class PeriodicSchedulerTest {
         connections.add(c);
         PeriodicScheduler scheduler = new PeriodicScheduler(
                 new PeriodicScheduler.Config("host.1.aaaa", Duration.ofSeconds(45), longCatchUp,
-                        originalTable()),
+                        PeriodicJobs.table(ZoneId.of("Europe/Helsinki"))),
                 clock, RedisLeaseLock.scheduler(c), new RedisSchedulerTicks(c), new RedisJobQueue(c, java.time.Clock.systemUTC()),
                 ScheduleEvents.NONE);
 
@@ -285,14 +312,5 @@ class PeriodicSchedulerTest {
         assertTrue(leader.stepDown());
         assertNull(redis.commands().get("scheduler:global_lock"));
         assertInstanceOf(ScheduleOutcome.Led.class, standby.tick(), "the standby leads at its next tick");
-    }
-
-    /**
-     * The original system's four periodic jobs: these tests count the slots of each cycle, so the
-     * every-minute call sweep ({@code finalize_abandoned_calls_job}) is left out of their table.
-     */
-    private static java.util.List<dev.switchboard.domain.PeriodicJob> originalTable() {
-        return PeriodicJobs.table(ZoneId.of("Europe/Helsinki")).stream()
-                .filter(job -> !job.name().equals("finalize_abandoned_calls_job")).toList();
     }
 }

@@ -26,10 +26,16 @@ class SchedulerFailoverTest {
     static final RedisFixture redis = new RedisFixture();
     private static final Duration STARTUP = Duration.ofSeconds(30);
 
-    /** Catch-up one schedule-hour: longer than any takeover here (11 s real, 22 min of schedule). */
+    /**
+     * Catch-up one schedule-hour: longer than any takeover here (11 s real, 22 min of schedule).
+     * A previous leader ticked ten schedule-minutes before the origin, so the first leader has
+     * slots to enqueue at once (a first leader ever back-fills nothing).
+     */
     private static Map<String, String> settings(Duration tick, Duration leaseTtl) {
+        Instant origin = Instant.now();
+        redis.commands().set("scheduler:last_tick", origin.minus(Duration.ofMinutes(10)).toString());
         return Map.of("SCHEDULER_TICK", tick.toMillis() + "ms", "SCHEDULER_LEASE_TTL", leaseTtl.toMillis() + "ms",
-                "SCHEDULER_CATCHUP", "60m", "SCHEDULER_TIME_SCALE", "120", "SCHEDULER_TIME_ORIGIN", Instant.now().toString());
+                "SCHEDULER_CATCHUP", "60m", "SCHEDULER_TIME_SCALE", "120", "SCHEDULER_TIME_ORIGIN", origin.toString());
     }
 
     private static String lockOwner() {

@@ -128,10 +128,12 @@ class SchedulerKillLoopTest {
             wholeTable.forEach((job, ids) -> expected.put(job, scheduled.contains(job) ? ids : Set.of()));
             List<String> defaultQueue = redis.commands().lrange("rq:queue:default", 0, -1);
             List<String> maintenanceQueue = redis.commands().lrange("rq:queue:maintenance", 0, -1);
+            List<String> lowQueue = redis.commands().lrange("rq:queue:low", 0, -1);
             Set<String> expectedIds = new TreeSet<>();
             expected.values().forEach(expectedIds::addAll);
             Set<String> actualIds = new TreeSet<>(defaultQueue);
             actualIds.addAll(maintenanceQueue);
+            actualIds.addAll(lowQueue);
             Set<String> missing = new TreeSet<>(expectedIds);
             missing.removeAll(actualIds);
             // The upper edge: the last leader stopped at SIGTERM before its next enqueue, so the
@@ -155,8 +157,10 @@ class SchedulerKillLoopTest {
                         lease 1000 ms); waiting for a started standby: %d ms in all
                       schedule time covered: %s .. %s (x%d, zone %s)
                       slots in Redis / expected: reminders_tick_job %d/%d, whatsapp_sessions_cleanup_job %d/%d,
-                        reminders_cleanup_job %d/%d, cleanup_old_recordings_job %d/%d, finalize_abandoned_calls_job %d/%d
-                      queue entries: default %d (distinct %d), maintenance %d (distinct %d); missing %d;
+                        reminders_cleanup_job %d/%d, cleanup_old_recordings_job %d/%d, gmail_sync_job %d/%d,
+                        finalize_abandoned_calls_job %d/%d
+                      queue entries: default %d (distinct %d), maintenance %d (distinct %d), low %d (distinct %d);
+                        missing %d;
                         after the last recorded tick (the last leader's slot in flight): %s
                       enqueue log lines: %d new (slots logged new more than once: %d), %d duplicates folded;
                         %d new jobs unlogged (enqueued by a process killed before its log line was written)
@@ -169,23 +173,28 @@ class SchedulerKillLoopTest {
                     count(maintenanceQueue, "whatsapp_sessions_cleanup_job@"), expected.get("whatsapp_sessions_cleanup_job").size(),
                     count(maintenanceQueue, "reminders_cleanup_job@"), expected.get("reminders_cleanup_job").size(),
                     count(maintenanceQueue, "cleanup_old_recordings_job@"), expected.get("cleanup_old_recordings_job").size(),
+                    count(lowQueue, "gmail_sync_job@"), expected.get("gmail_sync_job").size(),
                     count(maintenanceQueue, "finalize_abandoned_calls_job@"), expected.get("finalize_abandoned_calls_job").size(),
                     defaultQueue.size(), new HashSet<>(defaultQueue).size(),
-                    maintenanceQueue.size(), new HashSet<>(maintenanceQueue).size(), missing.size(), beyondLastTick,
+                    maintenanceQueue.size(), new HashSet<>(maintenanceQueue).size(),
+                    lowQueue.size(), new HashSet<>(lowQueue).size(), missing.size(), beyondLastTick,
                     newInLogs.values().stream().mapToInt(Integer::intValue).sum(),
                     newInLogs.values().stream().filter(n -> n > 1).count(), duplicatesInLogs,
-                    defaultQueue.size() + maintenanceQueue.size() - newInLogs.size());
+                    defaultQueue.size() + maintenanceQueue.size() + lowQueue.size() - newInLogs.size());
 
             assertEquals(defaultQueue.size(), new HashSet<>(defaultQueue).size(), "no job enqueued twice on default");
             assertEquals(maintenanceQueue.size(), new HashSet<>(maintenanceQueue).size(),
                     "no job enqueued twice on maintenance");
+            assertEquals(lowQueue.size(), new HashSet<>(lowQueue).size(), "no job enqueued twice on low");
+            assertTrue(lowQueue.stream().allMatch(id -> id.startsWith("gmail_sync_job@")), "only the Gmail sync on low");
             assertEquals(List.of(), missing.stream().limit(20).toList(), "no slot missing (first 20 shown)");
             assertTrue(beyondLastTick.size() <= 5 && beyondLastTick.stream().map(id -> id.substring(id.indexOf('@')))
                     .distinct().count() <= 1, "nothing but one slot group after the last tick: " + beyondLastTick);
             assertTrue(defaultQueue.stream().allMatch(id -> id.startsWith("reminders_tick_job@")), "only the tick on default");
             assertTrue(maintenanceQueue.stream().noneMatch(id -> id.startsWith("reminders_tick_job@")), "no tick on maintenance");
             assertTrue(newInLogs.values().stream().allMatch(n -> n == 1), "no slot was logged as new twice");
-            assertEquals(defaultQueue.size() + maintenanceQueue.size(), redis.commands().keys("job_lock:*").size(),
+            assertEquals(defaultQueue.size() + maintenanceQueue.size() + lowQueue.size(),
+                    redis.commands().keys("job_lock:*").size(),
                     "one dedupe key per slot");
             assertTrue(!scheduled.isEmpty(), "at least one periodic job has a handler");
             assertTrue(wholeTable.get("reminders_cleanup_job").size() >= 2 && wholeTable.get("cleanup_old_recordings_job").size() >= 2,
@@ -286,6 +295,7 @@ class SchedulerKillLoopTest {
                 "reminders_cleanup_job", every("reminders_cleanup_job", 86_400, threeAm, after, upTo),
                 "cleanup_old_recordings_job", every("cleanup_old_recordings_job", 86_400, (threeAm + 3600) % 86_400,
                         after, upTo),
+                "gmail_sync_job", every("gmail_sync_job", 300, 0, after, upTo),
                 "finalize_abandoned_calls_job", every("finalize_abandoned_calls_job", 60, 0, after, upTo));
     }
 

@@ -1,9 +1,12 @@
 package dev.switchboard.roles.worker;
 
 import dev.switchboard.adapters.http.HttpChatModel;
+import dev.switchboard.adapters.http.HttpGmailMailbox;
 import dev.switchboard.adapters.http.HttpWhatsAppGateway;
+import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.ports.out.ChatModel;
+import dev.switchboard.ports.out.GmailMailbox;
 import dev.switchboard.ports.out.WhatsAppGateway;
 import dev.switchboard.ports.out.WhatsAppSendException;
 import dev.switchboard.roles.common.ConfigException;
@@ -25,10 +28,22 @@ import java.util.Optional;
  * once): the AI ({@code AI_BASE_URL}, {@code AI_API_KEY}, {@code AI_MODEL}, {@code AI_TIMEOUT},
  * {@code AI_MAX_TOKENS}, {@code AI_MAX_TOKENS_FIELD}; the embedded agent when {@code AI_BASE_URL}
  * is unset) and the WhatsApp gateway ({@code WHATSAPP_GATEWAY_URL}, {@code WHATSAPP_GATEWAY_SECRET},
- * {@code WHATSAPP_GATEWAY_TIMEOUT}; unset: sends fail at once with a message saying so). Secrets
- * never appear in {@link #toString()}.
+ * {@code WHATSAPP_GATEWAY_TIMEOUT}; unset: sends fail at once with a message saying so), the pace
+ * of broadcasts through it ({@code BROADCAST_RATE}, messages per second per business, default 1;
+ * WhatsApp bans numbers that send like spammers) and Gmail ({@code GMAIL_CLIENT_ID},
+ * {@code GMAIL_CLIENT_SECRET}, {@code GMAIL_API_URL}, {@code GMAIL_TOKEN_URL}, {@code GMAIL_TIMEOUT};
+ * without the client, Gmail sync is off). Secrets never appear in {@link #toString()}.
  */
-record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway) {
+record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway,
+                          double broadcastRate, Optional<HttpGmailMailbox.Settings> gmail) {
+
+    static final double DEFAULT_BROADCAST_RATE = 1;
+    static final URI GMAIL_API = URI.create("https://gmail.googleapis.com");
+    static final URI GMAIL_TOKEN = URI.create("https://oauth2.googleapis.com/token");
+    /** Attempts per Gmail call, and the truncated exponential backoff between them (Google's guidance). */
+    static final int GMAIL_ATTEMPTS = 3;
+    static final Duration GMAIL_BACKOFF = Duration.ofSeconds(1);
+    static final Duration GMAIL_MAX_BACKOFF = Duration.ofSeconds(32);
 
     static WorkerIntegrations fromEnvironment(Map<String, String> env) {
         List<String> problems = new ArrayList<>();
@@ -58,10 +73,30 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             Duration timeout = duration(env, "WHATSAPP_GATEWAY_TIMEOUT", Duration.ofSeconds(20), problems);
             gateway = Optional.of(new HttpWhatsAppGateway.Settings(gatewayUrl.get(), secret.orElse(""), timeout));
         }
+        double broadcastRate = rate(env, "BROADCAST_RATE", DEFAULT_BROADCAST_RATE, problems);
+        Optional<HttpGmailMailbox.Settings> gmail = Optional.empty();
+        Optional<String> clientId = nonBlank(env, "GMAIL_CLIENT_ID");
+        Optional<String> clientSecret = nonBlank(env, "GMAIL_CLIENT_SECRET");
+        if (clientId.isPresent() != clientSecret.isPresent()) {
+            problems.add("set both GMAIL_CLIENT_ID and GMAIL_CLIENT_SECRET (the Google OAuth client), or neither"
+                    + " (Gmail sync off)");
+        }
+        URI gmailApi = url(env, "GMAIL_API_URL", problems).orElse(GMAIL_API);
+        URI gmailToken = url(env, "GMAIL_TOKEN_URL", problems).orElse(GMAIL_TOKEN);
+        Duration gmailTimeout = duration(env, "GMAIL_TIMEOUT", Duration.ofSeconds(20), problems);
+        if (clientId.isPresent() && clientSecret.isPresent()) {
+            gmail = Optional.of(new HttpGmailMailbox.Settings(gmailApi, gmailToken, clientId.get(), clientSecret.get(),
+                    gmailTimeout, GMAIL_ATTEMPTS, GMAIL_BACKOFF, GMAIL_MAX_BACKOFF));
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new WorkerIntegrations(ai, gateway);
+        return new WorkerIntegrations(ai, gateway, broadcastRate, gmail);
+    }
+
+    /** The Gmail client, or empty when no OAuth client is configured (Gmail sync off). */
+    Optional<GmailMailbox> gmailMailbox(HttpClient http, Clock clock) {
+        return gmail.map(settings -> new HttpGmailMailbox(settings, http, clock));
     }
 
     ChatModel chatModel(HttpClient http) {
@@ -80,7 +115,10 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
     String describe() {
         return "AI: " + ai.map(s -> s.model() + " at " + s.baseUrl()).orElse("embedded agent (AI_BASE_URL unset)")
                 + "; WhatsApp gateway: " + gateway.map(s -> s.baseUrl().toString())
-                .orElse("none (WHATSAPP_GATEWAY_URL unset: replies fail until it is set)");
+                .orElse("none (WHATSAPP_GATEWAY_URL unset: replies fail until it is set)")
+                + "; broadcasts at " + broadcastRate + " message(s)/s per business"
+                + "; Gmail: " + gmail.map(s -> "client " + s.clientId() + " at " + s.apiBase())
+                .orElse("off (GMAIL_CLIENT_ID unset)");
     }
 
     private static Optional<String> nonBlank(Map<String, String> env, String name) {
@@ -123,6 +161,25 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             problems.add(e.getMessage());
             return fallback;
         }
+    }
+
+    /** Messages per second: a positive decimal ({@code 1}, {@code 0.5}, {@code 20}), at most {@link RedisSendPacer#MAX_RATE}. */
+    private static double rate(Map<String, String> env, String name, double fallback, List<String> problems) {
+        Optional<String> value = nonBlank(env, name);
+        if (value.isEmpty()) {
+            return fallback;
+        }
+        try {
+            double rate = Double.parseDouble(value.get());
+            if (rate > 0 && rate <= RedisSendPacer.MAX_RATE) {
+                return rate;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        problems.add(name + " must be messages per second, above 0 and at most " + (int) RedisSendPacer.MAX_RATE
+                + " (e.g. 1 or 0.5), was '" + value.get() + "'");
+        return fallback;
     }
 
     private static int positive(Map<String, String> env, String name, int fallback, List<String> problems) {

@@ -11,6 +11,7 @@ import dev.switchboard.adapters.redis.RedisVapidKeyStore;
 import dev.switchboard.adapters.redis.RedisJobClaims;
 import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
+import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.adapters.redis.RedisLiveCalls;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
@@ -23,6 +24,7 @@ import dev.switchboard.roles.common.ConfigException;
 import dev.switchboard.roles.common.NotificationSettings;
 import dev.switchboard.roles.common.RoleConfig;
 import dev.switchboard.roles.common.RoleLauncher;
+import dev.switchboard.roles.common.ScaledClock;
 import dev.switchboard.roles.common.ServiceRole;
 import dev.switchboard.roles.runtime.RoleThreads;
 
@@ -40,8 +42,9 @@ import java.util.logging.Logger;
  * heartbeats; recover the jobs of dead workers; on SIGTERM stop claiming, give running jobs
  * {@code WORKER_GRACE} to finish, and return the rest to their queues. Never: serve HTTP routes.
  *
- * <p>Wiring, top to bottom: the external services' settings, the CRM store (PostgreSQL, migrated
- * at start), Redis, one outbound HTTP client, the job types' collaborators, the job runner.
+ * <p>Wiring, top to bottom: the external services' settings, the clock jobs judge due times by,
+ * the CRM store (PostgreSQL, migrated at start), Redis, one outbound HTTP client, the job types'
+ * collaborators, the job runner.
  */
 public final class WorkerRole implements AutoCloseable {
 
@@ -83,15 +86,17 @@ public final class WorkerRole implements AutoCloseable {
                 "DATABASE_URL must be set: the worker's jobs keep the CRM's records in PostgreSQL"
                         + " (./switchboard starts a private one when it is unset)")));
         Clock clock = Clock.systemUTC();
+        Clock jobClock = jobClock(environment, clock);
         PostgresStore store = PostgresStore.start(databaseUrl, config.databasePoolSize(), clock);
-        RedisConnections redis = RedisConnections.connect(config.redisUrl());
+        RedisConnections redis = RedisConnections.connect(config.redisUrl(),
+                new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         HttpClient http = httpClient();
         JobRunner runner = new JobRunner(
                 new JobRunner.Settings(workerName(), config.queues(), config.concurrency(), config.workerLease(),
                         config.maxLeaseExpiries()),
                 new RedisJobClaims(redis, clock), new RedisJobMaintenance(redis, clock),
                 new RedisWorkerRegistry(redis, clock),
-                jobHandlers(collaborators(config, redis, store, integrations, notifications, http, clock)));
+                jobHandlers(collaborators(config, redis, store, integrations, notifications, http, clock, jobClock)));
         log().info("worker's services: " + integrations.describe());
         runner.start();
         return new WorkerRole(config, redis, store, http, runner);
@@ -99,13 +104,32 @@ public final class WorkerRole implements AutoCloseable {
 
     private static JobCollaborators collaborators(RoleConfig config, RedisConnections redis, PostgresStore store,
                                                   WorkerIntegrations integrations, NotificationSettings notifications,
-                                                  HttpClient http, Clock clock) {
+                                                  HttpClient http, Clock clock, Clock jobClock) {
         OutboundGuard guard = outboundGuard(notifications, http);
         return new JobCollaborators(store.businesses(), store.leads(), store.messages(), store.whatsAppSessions(),
                 store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(), store.webhookDeliveries(),
-                store.callLogs(), new RedisLiveCalls(redis), integrations.chatModel(http), integrations.whatsAppGateway(http, clock),
-                webPush(notifications, redis, guard, clock), webhooks(notifications, guard, clock),
-                new RedisJobQueue(redis, clock, config.jobIdSecret()), notifications.reminderRetention(), clock);
+                store.broadcasts(), store.gmailConnections(), store.callLogs(), new RedisLiveCalls(redis),
+                integrations.chatModel(http),
+                integrations.whatsAppGateway(http, clock), webPush(notifications, redis, guard, clock),
+                webhooks(notifications, guard, clock), new RedisSendPacer(redis, integrations.broadcastRate()),
+                integrations.gmailMailbox(http, clock), new RedisJobQueue(redis, clock, config.jobIdSecret()),
+                notifications.reminderRetention(), jobClock);
+    }
+
+    /**
+     * The time the jobs judge what is due by (reminders, idle sessions, retention): the wall clock,
+     * or in development and tests the scheduler's scaled time ({@code SCHEDULER_TIME_SCALE} and
+     * {@code SCHEDULER_TIME_ORIGIN}, docs/scheduler.md), so jobs agree with the schedule that
+     * enqueued them. Leases, the store's own created/updated stamps, tokens and signatures stay on
+     * the wall clock.
+     */
+    private static Clock jobClock(Map<String, String> environment, Clock wall) {
+        Clock jobClock = ScaledClock.fromEnvironment(environment, wall);
+        if (jobClock instanceof ScaledClock scaled) {
+            log().warning("SCHEDULER_TIME_SCALE=" + scaled.scale() + ": jobs judge what is due by a clock running "
+                    + scaled.scale() + " times faster than real time (" + scaled + "); for development and testing only");
+        }
+        return jobClock;
     }
 
     /** Every request to a URL a business or a browser chose goes through this (docs/outbound.md). */

@@ -96,13 +96,14 @@ class CallJobsTest {
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.callLogs(), live, new EmbeddedChatModel(), message -> {
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(), live,
+                new EmbeddedChatModel(), message -> {
                     throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
                 },
                 new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com", Duration.ofSeconds(2), 2),
                         VapidKeys.generate(), guard, clock),
                 new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                queue, Duration.ofDays(30), clock);
+                dev.switchboard.ports.out.SendPacer.UNPACED, Optional.empty(), queue, Duration.ofDays(30), clock);
         runner = new JobRunner(new JobRunner.Settings("calls-worker", List.of("high", "default", "maintenance"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

@@ -27,6 +27,7 @@ import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.NewReminder;
 import dev.switchboard.ports.out.PushSubscription;
 import dev.switchboard.ports.out.Reminder;
+import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.ports.out.StoredPushSubscription;
 import dev.switchboard.ports.out.VapidKeyPair;
 import dev.switchboard.ports.out.WebhookDelivery;
@@ -92,14 +93,14 @@ class NotificationJobsTest {
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.callLogs(), new dev.switchboard.adapters.redis.RedisLiveCalls(connections),
-                new EmbeddedChatModel(), message -> {
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
+                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(), message -> {
                     throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
                 },
                 new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com", Duration.ofSeconds(2), 2),
                         vapid, guard, clock),
                 new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                queue, Duration.ofDays(30), clock);
+                SendPacer.UNPACED, Optional.empty(), queue, Duration.ofDays(30), clock);
         runner = new JobRunner(new JobRunner.Settings("notify-worker", List.of("high", "default", "maintenance"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

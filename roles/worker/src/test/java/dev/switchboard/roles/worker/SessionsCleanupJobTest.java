@@ -64,7 +64,7 @@ class SessionsCleanupJobTest {
     private JobHandler job(ChatModel chat) {
         JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
                 store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.callLogs(), new dev.switchboard.ports.out.LiveCalls() {
+                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(), new dev.switchboard.ports.out.LiveCalls() {
                     @Override
                     public void markLive(java.util.Collection<Call> calls, Duration ttl) {
                         throw new AssertionError("the cleanup marks no call");
@@ -80,7 +80,9 @@ class SessionsCleanupJobTest {
                     throw new AssertionError("the cleanup pushes nothing");
                 }, message -> {
                     throw new AssertionError("the cleanup calls no webhook");
-                }, request -> {
+                }, (business, wait) -> {
+                    throw new AssertionError("the cleanup broadcasts nothing");
+                }, Optional.empty(), request -> {
                     throw new AssertionError("the cleanup enqueues nothing");
                 }, Duration.ofDays(30), clock);
         return new JobCatalogue(collaborators).handlerFor(WhatsAppSessionsCleanupJob.DEFINITION.name()).orElseThrow();

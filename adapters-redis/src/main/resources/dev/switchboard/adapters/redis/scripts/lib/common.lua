@@ -32,17 +32,92 @@ local function retain(key, ttl, now)
   return now + ttl
 end
 
--- Marks a job canceled: status, canceled registry, retention by its failure TTL.
-local function mark_canceled(job, id, canceled_key, now, now_text)
-  redis.call('HSET', job, 'status', 'canceled', 'ended_at', now_text, 'lease_token', '')
-  redis.call('ZADD', canceled_key, now, id)
-  retain(job, failure_ttl(job), now)
+-- The per-business job index (docs/redis-keys.md): for each business, queue and state, a ZSET of
+-- the business's job ids, so that listing one business's jobs reads its page, not the whole
+-- registry. Every transition below moves the job's entry with it. The key is built here because a
+-- claim learns the business only from the job it takes; RedisKeys.jobIndex builds the same name.
+local INDEX_PREFIX = 'switchboard:jobs:'
+-- Canceled entries are scored by when they were canceled and kept as long as the canceled registry
+-- keeps them (RedisJobMaintenance.CANCELED_RETENTION_SECONDS).
+local CANCELED_RETENTION = 604800
+local TERMINAL = {finished = true, failed = true, canceled = true}
+
+-- RedisKeys.part: ':' and '%' escaped, so free text cannot run into the next part of a key.
+local function key_part(value)
+  return (string.gsub(string.gsub(value, '%%', '%%25'), ':', '%%3A'))
 end
 
--- Puts a job id on its queue (front or back) as a fresh, queued job: no lease, no progress.
-local function requeue(job, id, queue, wake, front, now_text, max_wake)
+local function index_key(business, queue, state)
+  return INDEX_PREFIX .. key_part(business) .. ':' .. key_part(queue) .. ':' .. state
+end
+
+-- Keeps a terminal index key as long as its longest-lived entry (`ttl` seconds from now, < 0 for
+-- ever): an idle business's index expires with its last job instead of staying behind.
+local function keep_index(key, ttl)
+  if ttl < 0 then
+    redis.call('PERSIST', key)
+    return
+  end
+  local current = redis.call('TTL', key)
+  if current == -1 then
+    -- No expiry: a new key (this entry alone), or one holding an entry kept for ever.
+    if redis.call('ZCARD', key) == 1 then
+      redis.call('EXPIRE', key, math.max(1, math.ceil(ttl)))
+    end
+  elseif current < ttl then
+    redis.call('EXPIRE', key, math.max(1, math.ceil(ttl)))
+  end
+end
+
+-- Moves job `id` of `business` on `queue` from state `from` to state `to` in the index (either may
+-- be nil: enters, leaves). `score` orders the entries: the registry's score for finished, failed
+-- and scheduled (expiry, due time), the time it entered the state otherwise. Terminal indexes drop
+-- their expired entries as they grow. A job without a business (a foreign python-rq job) has none.
+local function index_move(business, queue, id, from, to, score, now, ttl)
+  if not business or business == '' or not queue or queue == '' then
+    return
+  end
+  if from then
+    redis.call('ZREM', index_key(business, queue, from), id)
+  end
+  if to then
+    local key = index_key(business, queue, to)
+    redis.call('ZADD', key, score, id)
+    if TERMINAL[to] then
+      if to == 'canceled' then
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. (now - CANCELED_RETENTION))
+        keep_index(key, CANCELED_RETENTION)
+      else
+        redis.call('ZREMRANGEBYSCORE', key, '-inf', '(' .. now)
+        keep_index(key, ttl)
+      end
+    end
+  end
+end
+
+-- index_move for a job whose business and queue are read from its hash here.
+local function index_move_job(job, id, from, to, score, now, ttl)
+  local f = redis.call('HMGET', job, 'business_id', 'origin')
+  index_move(f[1], f[2], id, from, to, score, now, ttl)
+end
+
+-- Marks a job canceled: status, canceled registry, retention by its failure TTL; its index entry
+-- moves from state `from`.
+local function mark_canceled(job, id, canceled_key, now, now_text, from)
+  redis.call('HSET', job, 'status', 'canceled', 'ended_at', now_text, 'lease_token', '')
+  redis.call('ZADD', canceled_key, now, id)
+  local ttl = failure_ttl(job)
+  -- Moved before retain: a failure TTL of 0 deletes the job, and with it what the index needs.
+  index_move_job(job, id, from, ttl ~= 0 and 'canceled' or nil, now, now, 0)
+  retain(job, ttl, now)
+end
+
+-- Puts a job id on its queue (front or back) as a fresh, queued job: no lease, no progress; its
+-- index entry moves from state `from`.
+local function requeue(job, id, queue, wake, front, now_text, max_wake, now, from)
   redis.call('HSET', job, 'status', 'queued', 'enqueued_at', now_text, 'worker_name', '', 'started_at', '',
     'lease_token', '', 'progress', '0', 'progress_message', '')
+  index_move_job(job, id, from, 'queued', now, now, 0)
   if front then
     redis.call('LPUSH', queue, id)
   else
@@ -112,13 +187,13 @@ local function claim_fresh(first, prefix, lease_ms, claim_id, worker, now, now_t
         break
       end
       local job = prefix .. id
-      local f = redis.call('HMGET', job, 'status', 'lease_token', 'ttl', 'ended_at', unpack(CLAIM_FIELDS))
+      local f = redis.call('HMGET', job, 'status', 'lease_token', 'ttl', 'ended_at', 'origin', unpack(CLAIM_FIELDS))
       -- Claimable: queued (or a foreign job without status), and not leased: a running job's id
       -- can reappear in a queue when python-rq's scheduler or cleanup races ours.
-      local claimable = (f[1] == 'queued' or (f[1] == false and f[5] ~= false)) and (f[2] == false or f[2] == '')
+      local claimable = (f[1] == 'queued' or (f[1] == false and f[6] ~= false)) and (f[2] == false or f[2] == '')
       if claimable then
         local token = claim_id .. '.' .. (#batch + 1)
-        local attempts = (tonumber(f[10]) or 0) + 1
+        local attempts = (tonumber(f[11]) or 0) + 1
         redis.call('ZADD', wip, deadline, id)
         redis.call('HSET', job, 'status', 'started', 'started_at', now_text, 'last_heartbeat', now_text,
           'worker_name', worker, 'lease_token', token, 'attempts', attempts)
@@ -127,11 +202,12 @@ local function claim_fresh(first, prefix, lease_ms, claim_id, worker, now, now_t
         if (f[3] and f[3] ~= '') or (f[4] and f[4] ~= '') then
           redis.call('PERSIST', job)
         end
+        index_move(f[7], f[5], id, 'queued', 'started', now, now, 0)
         batch[#batch + 1] = {qi, id, token}
         out[#out + 1] = qi
         out[#out + 1] = id
         out[#out + 1] = token
-        for i = 5, 9 do
+        for i = 6, 10 do
           out[#out + 1] = f[i]
         end
         out[#out + 1] = attempts
@@ -192,9 +268,17 @@ end
 -- Upper bounds (milliseconds) of the per-job-name duration histogram; the last bucket is +Inf.
 local DURATION_BUCKETS = {5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000, 60000, 300000}
 
+-- How long a job name's per-minute timeline keys live: the hour the dashboard shows, and a minute.
+local JOB_TIMELINE_TTL = 3660
+-- The set of every job name's stats key (RedisKeys.STATS_JOBS): how readers find the job names
+-- that ever ran, including ones only a worker knows (diagnostic and benchmark jobs).
+local STATS_JOBS = 'switchboard:stats:jobs'
+
 -- Counts one settled attempt for operators' metrics: the job name's duration histogram (its
--- buckets sum to the processed count) and `failed` count, and the per-second timeline (fields
--- p:<unix second> and f:<unix second>; the maintenance script drops seconds older than an hour).
+-- buckets sum to the processed count), `failed` count and `sum_ms`, the per-second timeline of
+-- all jobs (fields p:<unix second> and f:<unix second>; the maintenance script drops seconds
+-- older than an hour), and the job name's own per-second timeline, one hash per minute
+-- (<stats key>:<unix minute>, same fields) that expires by itself after an hour.
 local function record_stats(stats_key, timeline_key, now, duration_ms, failed)
   local field = 'le_inf'
   for _, bound in ipairs(DURATION_BUCKETS) do
@@ -204,12 +288,17 @@ local function record_stats(stats_key, timeline_key, now, duration_ms, failed)
     end
   end
   redis.call('HINCRBY', stats_key, field, 1)
+  redis.call('HINCRBY', stats_key, 'sum_ms', math.floor(duration_ms))
+  redis.call('SADD', STATS_JOBS, stats_key)
   local second = math.floor(now)
+  local minute_key = stats_key .. ':' .. math.floor(second / 60)
+  local kind = failed and 'f:' or 'p:'
   if failed then
     redis.call('HINCRBY', stats_key, 'failed', 1)
-    redis.call('HINCRBY', timeline_key, 'f:' .. second, 1)
-  else
-    redis.call('HINCRBY', timeline_key, 'p:' .. second, 1)
+  end
+  redis.call('HINCRBY', timeline_key, kind .. second, 1)
+  if redis.call('HINCRBY', minute_key, kind .. second, 1) == 1 then
+    redis.call('EXPIRE', minute_key, JOB_TIMELINE_TTL)
   end
 end
 
@@ -228,15 +317,18 @@ local function recover_expired(wip, queue, wake, failed_key, canceled_key, prefi
     if f[1] == 'started' then
       local expiries = redis.call('HINCRBY', job, 'lease_expiries', 1)
       if f[2] == '1' then
-        mark_canceled(job, id, canceled_key, now, now_text)
+        mark_canceled(job, id, canceled_key, now, now_text, 'started')
         canceled = canceled + 1
       elseif expiries >= max_expiries then
         redis.call('HSET', job, 'status', 'failed', 'ended_at', now_text, 'exc_info', poison, 'lease_token', '')
-        local score = retain(job, failure_ttl(job), now)
+        local ttl = failure_ttl(job)
+        local place = redis.call('HMGET', job, 'business_id', 'origin')
+        local score = retain(job, ttl, now)
         redis.call('ZADD', failed_key, score, id)
+        index_move(place[1], place[2], id, 'started', ttl ~= 0 and 'failed' or nil, score, now, ttl)
         failed = failed + 1
       else
-        requeue(job, id, queue, wake, true, now_text, max_wake)
+        requeue(job, id, queue, wake, true, now_text, max_wake, now, 'started')
         recovered = recovered + 1
       end
     end
@@ -253,7 +345,7 @@ local function promote_due(scheduled, queue, wake, prefix, now, now_text, max_wa
     redis.call('ZREM', scheduled, id)
     local job = prefix .. id
     if redis.call('HGET', job, 'status') == 'scheduled' then
-      requeue(job, id, queue, wake, false, now_text, max_wake)
+      requeue(job, id, queue, wake, false, now_text, max_wake, now, 'scheduled')
       promoted = promoted + 1
     end
   end
