@@ -141,7 +141,7 @@ class WholeSystemChaosTest {
             }
             roles.values().forEach(Role::start);
             for (int port : apiPorts) {
-                awaitTrue("api on " + port + " answers", Duration.ofSeconds(90), () -> healthy(port));
+                awaitTrue("api on " + port + " answers", Duration.ofSeconds(180), () -> healthy(port));
             }
 
             Load load = new Load();
@@ -158,7 +158,7 @@ class WholeSystemChaosTest {
                 if (victim.role.equals("api")) {
                     // Any process dies, but as behind a load balancer, one api replica keeps serving.
                     int other = victim.port == apiPorts[0] ? apiPorts[1] : apiPorts[0];
-                    awaitTrue("the other api answers before this one is killed", Duration.ofSeconds(90),
+                    awaitTrue("the other api answers before this one is killed", Duration.ofSeconds(180),
                             () -> healthy(other));
                 }
                 if (random.nextBoolean()) {
@@ -176,7 +176,7 @@ class WholeSystemChaosTest {
             loader.join(TimeUnit.MINUTES.toMillis(3));
             assertTrue(!loader.isAlive(), "the load client finished its last messages");
             for (int port : apiPorts) {
-                awaitTrue("api on " + port + " answers after the chaos", Duration.ofSeconds(90), () -> healthy(port));
+                awaitTrue("api on " + port + " answers after the chaos", Duration.ofSeconds(180), () -> healthy(port));
             }
 
             Set<Integer> accepted = load.accepted.keySet();
