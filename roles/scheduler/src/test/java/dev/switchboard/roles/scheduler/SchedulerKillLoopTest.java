@@ -66,7 +66,7 @@ class SchedulerKillLoopTest {
     private Map<String, String> settings;
 
     @Test
-    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    @Timeout(value = 360, unit = TimeUnit.SECONDS)
     void fiftyLeaderKillsYieldEverySlotOfEveryPeriodicJobExactlyOnce() {
         long started = System.nanoTime();
         Instant origin = Instant.now().truncatedTo(ChronoUnit.MILLIS);
