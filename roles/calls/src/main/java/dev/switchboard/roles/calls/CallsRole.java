@@ -271,7 +271,18 @@ public final class CallsRole implements AutoCloseable {
         sessions.endAll("calls role stopping");
         reaper.close();
         journal.close();
-        http.close();
+        // close() waits for every exchange to end, and an AI answer still streaming to a call just
+        // ended can keep one open indefinitely (a test hung here for minutes): give in-flight
+        // requests a moment, then abort them.
+        http.shutdown();
+        try {
+            if (!http.awaitTermination(Duration.ofSeconds(2))) {
+                http.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            http.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
         redis.close();
         if (speech instanceof AutoCloseable c) {
             try {
