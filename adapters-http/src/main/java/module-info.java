@@ -11,6 +11,7 @@ module switchboard.adapters.http {
     requires com.fasterxml.jackson.databind;
     requires java.logging;
     requires java.net.http;
+    requires jdk.management;
     requires io.prometheus.metrics.core;
     requires io.prometheus.metrics.model;
     requires io.prometheus.writer.text;

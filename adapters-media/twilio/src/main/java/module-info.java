@@ -7,7 +7,9 @@
  * Implements the ports the api role needs from Twilio: {@code CallInstructions} (TwiML,
  * {@link dev.switchboard.adapters.media.twilio.TwilioCallInstructions}) and
  * {@code CallWebhookSignatures} ({@code X-Twilio-Signature} through the SDK's {@code RequestValidator},
- * {@link dev.switchboard.adapters.media.twilio.TwilioRequestSignatures}).
+ * {@link dev.switchboard.adapters.media.twilio.TwilioRequestSignatures}); and the one the worker needs,
+ * {@code OutboundTelephony} (placing and listing calls through the SDK's REST client, each request
+ * sent once, {@link dev.switchboard.adapters.media.twilio.TwilioOutboundTelephony}).
  *
  * <p>The Twilio SDK ({@code twilio}, an automatic module named after its jar) declares no module
  * dependencies, and automatic modules only pull other <em>automatic</em> modules into the module
@@ -32,8 +34,12 @@ module switchboard.adapters.media.twilio {
     requires com.fasterxml.jackson.datatype.jsr310;
     requires com.fasterxml.jackson.dataformat.xml;
     requires com.ctc.wstx;
-    requires transitive io.helidon.webserver.websocket;
-    requires transitive io.helidon.websocket;
+    // Only TwilioMediaStreamListener (the calls role's Media Streams endpoint) needs the WebSocket
+    // server: static, so that the api role, which uses this module for TwiML and signatures only,
+    // does not carry it (its jlink image holds no media stack; images/ImageModulesTest). The calls
+    // role requires both itself.
+    requires static transitive io.helidon.webserver.websocket;
+    requires static transitive io.helidon.websocket;
     requires java.logging;
     requires java.net.http;
 

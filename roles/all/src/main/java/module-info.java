@@ -10,7 +10,10 @@ module switchboard.roles.all {
     requires switchboard.roles.scheduler;
     requires switchboard.roles.calls;
     requires switchboard.roles.cli;
+    requires switchboard.roles.runtime;
     requires switchboard.adapters.redis;
+    requires switchboard.adapters.media.twilio;
+    requires switchboard.adapters.media.speech;
     requires info.picocli;
     requires java.net.http;
     requires jdk.httpserver;

@@ -12,6 +12,10 @@ module switchboard.roles.calls {
     requires switchboard.adapters.media.speech;
 
     requires io.helidon.webserver;
+    // adapters.media.twilio requires these static (the api uses it without a media stack): the
+    // Media Streams endpoint is this role's, so the run-time dependence is declared here.
+    requires io.helidon.webserver.websocket;
+    requires io.helidon.websocket;
     requires java.net.http;
 
     exports dev.switchboard.roles.calls;

@@ -10,6 +10,9 @@ module switchboard.roles.worker {
     requires switchboard.adapters.redis;
     requires switchboard.adapters.postgres;
     requires switchboard.adapters.http;
+    // recording_job: the recording from Twilio's REST API, its transcript from Google batch recognition.
+    requires switchboard.adapters.media.twilio;
+    requires switchboard.adapters.media.speech;
     requires java.net.http;
 
     exports dev.switchboard.roles.worker;

@@ -21,9 +21,10 @@ public final class BusinessPhoneNumbers {
     private final Map<String, String> businessByNumber;
     private final Set<String> businesses;
 
-    /** @param businessByNumber E.164 number to business id */
+    /** @param businessByNumber E.164 number to business id, in the order the table lists them */
     public BusinessPhoneNumbers(Map<String, String> businessByNumber) {
-        this.businessByNumber = Map.copyOf(businessByNumber);
+        // Kept in the given order: a business's first number is the one its outbound calls come from.
+        this.businessByNumber = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(businessByNumber));
         this.businessByNumber.forEach((number, business) -> {
             if (number.isBlank() || business.isBlank()) {
                 throw new IllegalArgumentException("phone numbers and business ids must not be blank");
@@ -45,6 +46,13 @@ public final class BusinessPhoneNumbers {
     /** The business that owns our side of the call, if the number is one of ours. */
     public Optional<String> ownerOf(CallParties parties) {
         return ourNumber(parties).map(String::trim).map(businessByNumber::get);
+    }
+
+    /** The number the business's outbound calls are placed from: its first in the table. */
+    public Optional<String> numberOf(String businessId) {
+        Objects.requireNonNull(businessId, "businessId");
+        return businessByNumber.entrySet().stream().filter(e -> e.getValue().equals(businessId))
+                .map(Map.Entry::getKey).findFirst();
     }
 
     /** True when some number of the table belongs to {@code businessId}. */

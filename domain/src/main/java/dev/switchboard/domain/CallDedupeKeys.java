@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /**
  * Dedupe keys of the jobs that Twilio call events produce (docs/twilio.md, "Jobs, queues and dedupe keys": {@code twilio:{call_sid}:{event}},
- * {@code recording:{call_sid}}).
+ * {@code recording:{recording_sid}}).
  *
  * <p>A dedupe key holds exactly one job id, and one event may produce several jobs, so call-event
  * keys name the job as well: {@code twilio:<call sid>:<event>:<job name>}. The events are
@@ -44,11 +44,12 @@ public final class CallDedupeKeys {
     }
 
     /**
-     * {@code recording:<call sid>}: one transcription per call, whichever of its callbacks (or
-     * recordings) arrives first within the TTL. The seeds key it by call, not by recording sid,
-     * because a call has one recording in this system.
+     * {@code recording:<recording sid>}: one {@code recording_job} per recording, however often
+     * Twilio delivers its callback. The seeds keyed it by call ({@code recording:<call sid>}),
+     * which would fold a second recording of the same call into the first and lose it; Twilio's
+     * recording sid is what a callback redelivers, so it is the key.
      */
-    public static String recording(String callSid) {
-        return "recording:" + callSid;
+    public static String recording(String recordingSid) {
+        return "recording:" + recordingSid;
     }
 }

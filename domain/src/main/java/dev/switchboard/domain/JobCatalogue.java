@@ -31,11 +31,14 @@ public final class JobCatalogue implements JobHandlers {
             CreateLeadFromCallJob.DEFINITION,
             SaveConversationTurnJob.DEFINITION,
             FinalizeCallLogJob.DEFINITION,
-            FinalizeAbandonedCallsJob.DEFINITION);
-
-    /** Jobs of the original system that have no handler yet: nothing enqueues them (README). */
-    public static final List<String> NOT_BUILT_YET = List.of(
-            "prebuild_prompt_job", "recording_job", "warmup_agents_job", "cleanup_old_recordings_job");
+            FinalizeAbandonedCallsJob.DEFINITION,
+            PrebuildPromptJob.DEFINITION,
+            WarmupAgentsJob.DEFINITION,
+            PlaceOutboundCallJob.DEFINITION,
+            RecordingJob.DEFINITION,
+            CleanupOldRecordingsJob.DEFINITION,
+            HangupCallJob.DEFINITION,
+            NoopJob.DEFINITION);
 
     private final Map<String, JobHandler> handlers;
 

@@ -14,6 +14,8 @@ import java.util.Map;
  * {@code reminders_tick_job} goes to {@code default}, because a reminder is customer-facing and
  * late by as long as it waits. {@code gmail_sync_job} goes to {@code low}: mail joining a
  * conversation a few minutes later harms nobody, and its per-mailbox syncs wait on Google.
+ * {@code warmup_agents_job} goes to {@code low} too: it refreshes cached prompts whose TTL outlasts
+ * three of its slots, so a late run costs nothing.
  */
 public final class PeriodicJobs {
 
@@ -37,28 +39,25 @@ public final class PeriodicJobs {
     }
 
     /**
-     * The periodic jobs the scheduler enqueues: the {@link #table} without the jobs that have no
-     * handler yet ({@link JobCatalogue#NOT_BUILT_YET}), which would only fail as unknown jobs.
+     * The periodic jobs the scheduler enqueues: the {@link #table}, each checked against its job
+     * type in the {@link JobCatalogue} (a periodic job the catalogue lacks, or scheduled on another
+     * queue than its type's, is a bug that fails the scheduler's start).
      */
     public static List<PeriodicJob> runnable(ZoneId zone) {
-        return table(zone).stream().filter(job -> JobCatalogue.definition(job.name())
-                .map(definition -> {
-                    if (!definition.queue().equals(job.queue())) {
-                        throw new IllegalStateException(job.name() + " is scheduled on " + job.queue()
-                                + " but its job type says " + definition.queue());
-                    }
-                    return true;
-                }).orElse(false)).toList();
-    }
-
-    /** The names of the periodic jobs {@link #runnable} leaves out, for the scheduler's log. */
-    public static List<String> skipped(ZoneId zone) {
-        return table(zone).stream().map(PeriodicJob::name).filter(n -> JobCatalogue.definition(n).isEmpty()).toList();
+        return table(zone).stream().peek(job -> {
+            JobDefinition<?> definition = JobCatalogue.definition(job.name()).orElseThrow(() ->
+                    new IllegalStateException(job.name() + " is scheduled but is not in the job catalogue"));
+            if (!definition.queue().equals(job.queue())) {
+                throw new IllegalStateException(job.name() + " is scheduled on " + job.queue()
+                        + " but its job type says " + definition.queue());
+            }
+        }).toList();
     }
 
     /**
      * The whole table of the original system (plus {@code finalize_abandoned_calls_job}, the sweep
-     * for calls whose calls process died), with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
+     * for calls whose calls process died, and {@code warmup_agents_job}, which the original ran on
+     * demand), with daily times on the wall clock of {@code zone} ({@code SCHEDULER_ZONE}, the
      * business time zone). The minute-based jobs do not depend on the zone.
      */
     public static List<PeriodicJob> table(ZoneId zone) {
@@ -76,6 +75,8 @@ public final class PeriodicJobs {
                 new PeriodicJob("gmail_sync_job", Queues.LOW, Map.of(),
                         Schedule.every(Duration.ofMinutes(5)), RetryPolicy.NONE),
                 new PeriodicJob("finalize_abandoned_calls_job", Queues.MAINTENANCE, Map.of(),
-                        Schedule.every(Duration.ofMinutes(1)), RetryPolicy.NONE));
+                        Schedule.every(Duration.ofMinutes(1)), RetryPolicy.NONE),
+                new PeriodicJob("warmup_agents_job", Queues.LOW, Map.of(),
+                        Schedule.every(Duration.ofMinutes(10)), RetryPolicy.NONE));
     }
 }

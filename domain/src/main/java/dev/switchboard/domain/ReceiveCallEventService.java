@@ -12,6 +12,7 @@ import dev.switchboard.ports.out.CallLogEnd;
 import dev.switchboard.ports.out.CallLogStart;
 import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobStoreUnavailableException;
 
 import java.time.Clock;
 import java.time.DateTimeException;
@@ -30,22 +31,21 @@ import java.util.Set;
  *
  * <ul>
  *   <li>Call started (voice webhook): the call is connected to the media stream of the business
- *       that owns the number; a call to a number no business owns is rejected.</li>
+ *       that owns the number, and {@code prebuild_prompt_job} prepares its agent's prompt (once per
+ *       call); a call to a number no business owns is rejected.</li>
  *   <li>Call ended (a final status): {@code finalize_call_log_job} with Twilio's word on how,
  *       deduplicated on the call's end, whichever final status arrives first.</li>
- *   <li>Recording completed: validated and acknowledged.</li>
+ *   <li>Recording completed: {@code recording_job} downloads, transcribes and stores it, once per
+ *       recording sid, for the business the (signed) callback URL names.</li>
  * </ul>
  * The call log, the caller's lead and the turns are the calls role's jobs, enqueued when the media
- * stream starts. {@code prebuild_prompt_job} and {@code recording_job} have no handler yet, so
- * nothing is enqueued for them (nothing may fail as an unknown job).
+ * stream starts. Inbound calls are recorded ({@link ReceiveCallEventResult.ConnectToMediaStream#record()});
+ * a call we placed is recorded, or not, by whoever placed it.
  */
 public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
 
     /** Statuses after which a call produces no more audio (docs/twilio.md, "Voice and status callbacks"). */
     static final Set<String> FINAL_STATUSES = Set.of("completed", "busy", "failed", "no-answer", "canceled");
-
-    /** Said of call events whose job has no handler yet: accepted, nothing enqueued (README). */
-    static final String NOT_BUILT = "accepted; not processed yet: no handler for ";
 
     private final BusinessPhoneNumbers numbers;
     private final JobQueue jobs;
@@ -74,10 +74,20 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
         if (owner.isEmpty()) {
             return new ReceiveCallEventResult.RejectCall(notOurs(call.parties()));
         }
-        // prebuild_prompt_job, create_call_log_job and create_lead_from_call_job join here with
-        // their job types (the calls issue); until then the call is only connected.
-        return new ReceiveCallEventResult.ConnectToMediaStream(owner.get(),
-                streamParameters(call, owner.get(), traceId), List.of());
+        SequencedMap<String, String> parameters = streamParameters(call, owner.get(), traceId);
+        PrebuildPromptJob.Args prompt = new PrebuildPromptJob.Args(owner.get(), call.callSid(),
+                CallArgs.direction(call.parties().direction()), call.parties().from(), call.parties().to());
+        boolean record = CallArgs.direction(call.parties().direction()).equals("inbound");
+        try {
+            return new ReceiveCallEventResult.ConnectToMediaStream(owner.get(), parameters,
+                    List.of(jobs.enqueue(PrebuildPromptJob.forIncomingCall(prompt, traceId))), Optional.empty(), record);
+        } catch (JobStoreUnavailableException e) {
+            // The prompt is an optimisation: the calls role falls back to a plain one. Refusing the
+            // call (503: Twilio's fallback URL, or an error message to the caller) would cost more.
+            return new ReceiveCallEventResult.ConnectToMediaStream(owner.get(), parameters, List.of(),
+                    Optional.of("prebuild_prompt_job not enqueued (" + e.getMessage() + "): the call's agent starts"
+                            + " with its business's cached prompt, or a plain one"), record);
+        }
     }
 
     private static SequencedMap<String, String> streamParameters(CallStarted call, String businessId,
@@ -139,7 +149,11 @@ public final class ReceiveCallEventService implements ReceiveCallEventUseCase {
                     .map(id -> "business_id '" + id + "' of the callback URL is not in TWILIO_NUMBERS")
                     .orElse("the recording callback URL names no business_id"));
         }
-        return new ReceiveCallEventResult.Ignored(NOT_BUILT + "recording_job");
+        RecordingJob.Args args = new RecordingJob.Args(owner.get(), recording.callSid(), recording.recordingSid(),
+                recording.recordingUrl().get(), recording.recordingStatus(), recording.recordingDuration(),
+                recording.recordingChannels(), recording.recordingSource());
+        return new ReceiveCallEventResult.Accepted(owner.get(),
+                List.of(jobs.enqueue(RecordingJob.forCompletedRecording(args, command.traceId()))));
     }
 
     private static String notOurs(CallParties parties) {

@@ -1,9 +1,11 @@
 package dev.switchboard.domain;
 
 import dev.switchboard.ports.out.ChatRequest;
+import dev.switchboard.ports.out.VoicePrompt;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -16,18 +18,39 @@ public final class VoiceConversation {
     /** Turns sent to the AI: the last ones, enough for a phone conversation's context. */
     static final int MAX_TURNS = 20;
 
-    private final String businessName;
-    private final Optional<String> agentPrompt;
+    private VoicePrompt prompt;
     private final List<ChatRequest.Turn> turns = new ArrayList<>();
 
-    public VoiceConversation(String businessName, Optional<String> agentPrompt) {
-        this.businessName = businessName;
-        this.agentPrompt = agentPrompt;
+    /**
+     * A call whose agent is told {@code prompt}: the one prepared for the call or its business
+     * ({@code prebuild_prompt_job}, {@code warmup_agents_job}), or {@link AgentPrompts#fallbackForCall}.
+     */
+    public VoiceConversation(VoicePrompt prompt) {
+        this.prompt = Objects.requireNonNull(prompt, "prompt");
+    }
+
+    /** The prompt the next requests carry. */
+    public VoicePrompt prompt() {
+        return prompt;
+    }
+
+    /**
+     * From now on the agent is told {@code better} (a prompt prepared for this call that arrived
+     * after the call started). Only a prompt of the same business is taken.
+     *
+     * @return whether it was taken
+     */
+    public boolean usePrompt(VoicePrompt better) {
+        if (!better.businessId().equals(prompt.businessId())) {
+            return false;
+        }
+        prompt = better;
+        return true;
     }
 
     /** What the agent says when the call connects, before the caller speaks. */
     public String greeting() {
-        String text = "Hello! This is " + businessName + ". How can I help you?";
+        String text = "Hello! This is " + prompt.businessName() + ". How can I help you?";
         turns.add(new ChatRequest.Turn(ChatRequest.Role.ASSISTANT, text));
         return text;
     }
@@ -42,8 +65,9 @@ public final class VoiceConversation {
             return Optional.empty();
         }
         turns.add(new ChatRequest.Turn(ChatRequest.Role.USER, text));
-        return Optional.of(new ChatRequest(systemPrompt(), turns.subList(Math.max(0, turns.size() - MAX_TURNS), turns.size()),
-                new ChatRequest.Context(businessName, agentPrompt, Optional.empty(), "call")));
+        return Optional.of(new ChatRequest(prompt.systemPrompt(),
+                turns.subList(Math.max(0, turns.size() - MAX_TURNS), turns.size()),
+                new ChatRequest.Context(prompt.businessName(), prompt.agentPrompt(), prompt.leadName(), "call")));
     }
 
     /** What the agent actually said (up to a barge-in), so the next request sees it. */
@@ -55,15 +79,6 @@ public final class VoiceConversation {
 
     public List<ChatRequest.Turn> turns() {
         return List.copyOf(turns);
-    }
-
-    private String systemPrompt() {
-        StringBuilder system = new StringBuilder()
-                .append("You are the phone agent of ").append(businessName).append(". ")
-                .append("You are speaking on a phone call: answer in one to three short spoken sentences, in the caller's language, ")
-                .append("with no lists, markdown or emoji. Never invent prices, dates or promises; when unsure, offer a callback.");
-        agentPrompt.ifPresent(p -> system.append("\n\nAbout the business and how to answer:\n").append(p));
-        return system.toString();
     }
 
     /**

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.Optional;
+import java.util.List;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,6 +49,33 @@ class JobDefinitionTest {
     }
 
     @Test
+    void theHangUpJobIsOnePerCallOnHighAndRoundTripsThroughItsKwargs() {
+        JobRequest request = HangupCallJob.request("biz-1", "t-1", "CA1", "no media for 10000 ms");
+        assertEquals("hangup_call_job", request.name());
+        assertEquals("high", request.queue());
+        assertEquals("biz-1", request.businessId());
+        assertEquals("twilio:CA1:hangup:hangup_call_job", request.dedupe().orElseThrow().key());
+        assertEquals(new HangupCallJob.Args("CA1", Optional.of("no media for 10000 ms")),
+                HangupCallJob.DEFINITION.argsOf(executionOf(request)));
+        assertTrue(HangupCallJob.DEFINITION.retry().max() > 0, "a hang-up is retried: it is idempotent");
+    }
+
+    @Test
+    void thePromptJobsRoundTripThroughTheirKwargs() {
+        PrebuildPromptJob.Args args = new PrebuildPromptJob.Args("biz-1", "CA1", "outbound", Optional.of("+15550001111"),
+                Optional.empty());
+        JobRequest request = PrebuildPromptJob.forIncomingCall(args, "t-1");
+        assertEquals("high", request.queue());
+        assertEquals("twilio:CA1:voice:prebuild_prompt_job", request.dedupe().orElseThrow().key());
+        assertEquals(args, PrebuildPromptJob.DEFINITION.argsOf(executionOf(request)));
+        assertThrows(IllegalArgumentException.class, () -> new PrebuildPromptJob.Args("biz-1", "CA1", "sideways",
+                Optional.empty(), Optional.empty()));
+        assertEquals("low", WarmupAgentsJob.DEFINITION.queue());
+        assertTrue(WarmupAgentsJob.BUSINESS_TTL.compareTo(java.time.Duration.ofMinutes(20)) > 0,
+                "a business's prompt outlives two of the job's 10-minute slots");
+    }
+
+    @Test
     void aMalformedJobFailsNamingTheArgument() {
         JobRequest request = JobRequest.of("send_whatsapp_message_job", "default", java.util.Map.of("lead_id", 7),
                 "biz-1", "t");
@@ -85,24 +113,24 @@ class JobDefinitionTest {
     }
 
     @Test
-    void theCatalogueNamesEveryJobTypeOnceAndNoneOfTheUnbuilt() {
+    void theCatalogueNamesEveryJobTypeOnce() {
         Set<String> names = new HashSet<>();
         for (JobDefinition<?> definition : JobCatalogue.DEFINITIONS) {
             assertTrue(names.add(definition.name()), "twice: " + definition.name());
             assertTrue(definition.name().endsWith("_job"), definition.name());
         }
-        for (String unbuilt : JobCatalogue.NOT_BUILT_YET) {
-            assertTrue(!names.contains(unbuilt), unbuilt + " is built: take it off NOT_BUILT_YET");
-        }
     }
 
     @Test
-    void theSchedulerSkipsPeriodicJobsWithoutHandler() {
-        for (PeriodicJob job : PeriodicJobs.runnable(java.time.ZoneOffset.UTC)) {
-            assertTrue(JobCatalogue.names().contains(job.name()), job.name());
-        }
-        for (String skipped : PeriodicJobs.skipped(java.time.ZoneOffset.UTC)) {
-            assertTrue(JobCatalogue.NOT_BUILT_YET.contains(skipped), skipped);
+    void everyPeriodicJobOfTheTableHasAHandlerOnItsQueueAndTakesItsArguments() {
+        List<PeriodicJob> runnable = PeriodicJobs.runnable(java.time.ZoneOffset.UTC);
+        assertEquals(PeriodicJobs.table(java.time.ZoneOffset.UTC).stream().map(PeriodicJob::name).toList(),
+                runnable.stream().map(PeriodicJob::name).toList(), "the scheduler leaves nothing out");
+        for (PeriodicJob job : runnable) {
+            JobDefinition<?> definition = JobCatalogue.definition(job.name()).orElseThrow();
+            assertEquals(definition.queue(), job.queue(), job.name());
+            definition.argsOf(new dev.switchboard.ports.in.JobExecution("slot", job.name(), job.kwargs(),
+                    PeriodicJobs.SYSTEM_BUSINESS, "slot", 1, (p, m) -> { }));
         }
     }
 }

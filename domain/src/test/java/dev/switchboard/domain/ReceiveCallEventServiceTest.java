@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import dev.switchboard.ports.in.JobExecution;
 import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.out.JobRequest;
+import dev.switchboard.ports.out.JobStoreUnavailableException;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -27,15 +28,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What each call event leads to: which job, with which arguments and dedupe key. The requests are
- * collected here; that they reach Redis is {@code TwilioWebhookTest}'s (roles/api) concern. Jobs
- * without a handler yet ({@code prebuild_prompt_job}, {@code recording_job}) are never asked for.
+ * collected here; that they reach Redis is {@code TwilioWebhookTest}'s (roles/api) concern.
  */
 class ReceiveCallEventServiceTest {
     private static final String SID = "CA0123456789abcdef0123456789abcdef";
     private static final Instant NOW = Instant.parse("2026-11-30T12:00:00Z");
     private final List<JobRequest> enqueued = new ArrayList<>();
+    private boolean redisDown;
     private final ReceiveCallEventService service = new ReceiveCallEventService(
-            new BusinessPhoneNumbers(Map.of("+15550001111", "biz-1")), request -> {
+            new BusinessPhoneNumbers(Map.of("+15550001111", "biz-1", "+15550002222", "biz-2")), request -> {
+                if (redisDown) {
+                    throw new JobStoreUnavailableException("Redis unavailable during enqueue", null);
+                }
                 enqueued.add(request);
                 return new EnqueueResult.Enqueued("job-" + enqueued.size());
             }, Clock.fixed(NOW, ZoneOffset.UTC));
@@ -66,9 +70,44 @@ class ReceiveCallEventServiceTest {
         ReceiveCallEventResult.ConnectToMediaStream connect =
                 assertInstanceOf(ReceiveCallEventResult.ConnectToMediaStream.class, result);
         assertEquals("biz-1", connect.businessId());
-        assertEquals(List.of(), connect.jobs(), "the call log and lead are the calls role's, at the stream's start");
+        assertEquals(List.of(new EnqueueResult.Enqueued("job-1")), connect.jobs(),
+                "the prompt's job only: the call log and lead are the calls role's, at the stream's start");
         assertEquals(List.of("CallSid", "From", "To", "Direction", "BusinessId", "TraceId"),
                 List.copyOf(connect.streamParameters().keySet()));
+        assertEquals("biz-1", connect.streamParameters().get("BusinessId"));
+        assertEquals(Optional.empty(), connect.warning());
+        assertTrue(connect.record(), "an inbound call is recorded");
+
+        JobRequest prompt = enqueued.getFirst();
+        assertEquals("prebuild_prompt_job", prompt.name());
+        assertEquals("high", prompt.queue(), "before the caller speaks");
+        assertEquals("biz-1", prompt.businessId());
+        assertEquals("trace-1", prompt.traceId());
+        assertEquals("twilio:" + SID + ":voice:prebuild_prompt_job", prompt.dedupe().orElseThrow().key(),
+                "one per call however often Twilio retries the webhook");
+        assertEquals(Map.of("business_id", "biz-1", "call_sid", SID, "direction", "inbound",
+                "from_number", "+15557770000", "to_number", "+15550001111"), prompt.kwargs());
+    }
+
+    @Test
+    void aCallWePlacedPreparesThePromptForTheNumberWeCalled() {
+        receive(new CallStarted(SID, new CallParties(Optional.of("+15550002222"), Optional.of("+15557770000"),
+                Optional.of("outbound-api")), Optional.empty()), null);
+        PrebuildPromptJob.Args args = PrebuildPromptJob.DEFINITION.argsOf(new JobExecution("j", "prebuild_prompt_job",
+                enqueued.getFirst().kwargs(), "biz-2", "t", 1, (p, m) -> { }));
+        assertEquals("biz-2", args.businessId());
+        assertEquals("outbound", args.direction());
+        assertEquals(Optional.of("+15557770000"), args.otherParty(), "the lead is the number we called");
+    }
+
+    @Test
+    void withRedisDownTheCallIsStillConnectedAndTheMissingPromptIsSaid() {
+        redisDown = true;
+        ReceiveCallEventResult.ConnectToMediaStream connect = assertInstanceOf(
+                ReceiveCallEventResult.ConnectToMediaStream.class,
+                receive(new CallStarted(SID, inbound("+15550001111"), Optional.of("ringing")), null));
+        assertEquals(List.of(), connect.jobs());
+        assertTrue(connect.warning().orElseThrow().contains("prebuild_prompt_job"), connect.warning().toString());
         assertEquals("biz-1", connect.streamParameters().get("BusinessId"));
     }
 
@@ -78,6 +117,7 @@ class ReceiveCallEventServiceTest {
 
         ReceiveCallEventResult.RejectCall reject = assertInstanceOf(ReceiveCallEventResult.RejectCall.class, result);
         assertTrue(reject.reason().contains("+15559990000"), reject.reason());
+        assertEquals(List.of(), enqueued, "no prompt for a call nobody takes");
     }
 
     @Test
@@ -124,10 +164,30 @@ class ReceiveCallEventServiceTest {
     }
 
     @Test
-    void aCompletedRecordingOfTheBusinessNamedByTheUrlIsAcknowledged() {
-        ReceiveCallEventResult.Ignored ignored =
-                assertInstanceOf(ReceiveCallEventResult.Ignored.class, receive(recording("completed"), "biz-1"));
-        assertTrue(ignored.reason().contains("recording_job"), ignored.reason());
+    void aCompletedRecordingOfTheBusinessNamedByTheUrlEnqueuesOneRecordingJobPerRecordingSid() {
+        ReceiveCallEventResult.Accepted accepted =
+                assertInstanceOf(ReceiveCallEventResult.Accepted.class, receive(recording("completed"), "biz-1"));
+        assertEquals("biz-1", accepted.businessId());
+        JobRequest request = enqueued.getLast();
+        assertEquals("recording_job", request.name());
+        assertEquals("recordings", request.queue());
+        assertEquals("biz-1", request.businessId());
+        assertEquals("recording:RE0123456789abcdef0123456789abcdef", request.dedupe().orElseThrow().key());
+        assertEquals(Map.of("business_id", "biz-1", "call_sid", SID, "recording_sid", "RE0123456789abcdef0123456789abcdef",
+                "recording_url", "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE1",
+                "recording_status", "completed", "recording_duration", 31L, "recording_channels", 1L,
+                "recording_source", "StartCallRecordingAPI"), request.kwargs());
+        assertEquals(RecordingJob.DEFINITION.argsOf(new dev.switchboard.ports.in.JobExecution("j", "recording_job",
+                request.kwargs(), "biz-1", "t", 1, (p, m) -> { })).recordingSid(), "RE0123456789abcdef0123456789abcdef");
+    }
+
+    @Test
+    void aCallWePlacedIsNotRecordedByTheVoiceWebhook() {
+        ReceiveCallEventResult.ConnectToMediaStream connect = assertInstanceOf(
+                ReceiveCallEventResult.ConnectToMediaStream.class, receive(new CallStarted(SID, new CallParties(
+                        Optional.of("+15550001111"), Optional.of("+15557770000"), Optional.of("outbound-api")),
+                        Optional.of("in-progress")), null));
+        assertTrue(!connect.record(), "whoever placed the call decides its recording");
     }
 
     @Test

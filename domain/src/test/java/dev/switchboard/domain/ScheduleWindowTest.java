@@ -59,6 +59,7 @@ class ScheduleWindowTest {
                 "reminders_tick_job@2026-11-22T22:38Z", "reminders_tick_job@2026-11-22T22:39Z",
                 "reminders_tick_job@2026-11-22T22:40Z",
                 "whatsapp_sessions_cleanup_job@2026-11-22T22:40Z", "gmail_sync_job@2026-11-22T22:40Z",
+                "warmup_agents_job@2026-11-22T22:40Z",
                 "reminders_tick_job@2026-11-22T22:41Z"),
                 due.stream().map(Slot::id).filter(id -> !id.startsWith("finalize_abandoned_calls_job")).toList(),
                 "oldest first; equal starts in table order");
@@ -72,7 +73,8 @@ class ScheduleWindowTest {
         List<String> due = new ScheduleWindow(Instant.parse("2026-11-22T00:59:00Z"), Instant.parse("2026-11-22T02:00:00Z"))
                 .dueSlots(PeriodicJobs.table(ZoneId.of("Europe/Helsinki"))).stream()
                 .map(Slot::id).filter(id -> !id.startsWith("reminders_tick") && !id.startsWith("whatsapp")
-                        && !id.startsWith("gmail") && !id.startsWith("finalize_abandoned_calls")).toList();
+                        && !id.startsWith("gmail") && !id.startsWith("finalize_abandoned_calls")
+                        && !id.startsWith("warmup_agents")).toList();
 
         assertEquals(List.of("reminders_cleanup_job@2026-11-22T01:00Z", "cleanup_old_recordings_job@2026-11-22T02:00Z"), due);
     }

@@ -73,9 +73,9 @@ class SlotTest {
         List<PeriodicJob> table = PeriodicJobs.table(ZoneId.of("Europe/Helsinki"));
 
         assertEquals(List.of("reminders_tick_job", "whatsapp_sessions_cleanup_job", "reminders_cleanup_job",
-                "cleanup_old_recordings_job", "gmail_sync_job", "finalize_abandoned_calls_job"),
+                "cleanup_old_recordings_job", "gmail_sync_job", "finalize_abandoned_calls_job", "warmup_agents_job"),
                 table.stream().map(PeriodicJob::name).toList());
-        assertEquals(List.of("default", "maintenance", "maintenance", "maintenance", "low", "maintenance"),
+        assertEquals(List.of("default", "maintenance", "maintenance", "maintenance", "low", "maintenance", "low"),
                 table.stream().map(PeriodicJob::queue).toList());
         assertEquals(Schedule.every(Duration.ofMinutes(1)), table.get(0).schedule());
         assertEquals(Schedule.every(Duration.ofMinutes(5)), table.get(1).schedule());
@@ -85,5 +85,7 @@ class SlotTest {
         assertEquals(Schedule.every(Duration.ofMinutes(5)), table.get(4).schedule());
         assertEquals(Map.of(), table.get(4).kwargs(), "no connection id: the fan-out to every mailbox");
         assertEquals(Schedule.every(Duration.ofMinutes(1)), table.get(5).schedule());
+        assertEquals(Schedule.every(Duration.ofMinutes(10)), table.get(6).schedule());
+        assertEquals(Map.of(), table.get(6).kwargs(), "every business that takes calls, found by the job");
     }
 }

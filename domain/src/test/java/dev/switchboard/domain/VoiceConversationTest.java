@@ -25,7 +25,8 @@ class VoiceConversationTest {
 
     @Test
     void callerTurnsBecomeRequestsThatCarryTheGreetingAndWhatTheAgentSaid() {
-        VoiceConversation call = new VoiceConversation("Acme", Optional.of("We sell phones."));
+        VoiceConversation call = new VoiceConversation(AgentPrompts.forCall(new dev.switchboard.ports.out.Business("acme", "Acme",
+                java.time.ZoneId.of("UTC"), Optional.of("We sell phones."), java.util.Map.of()), Optional.empty(), List.of()));
         String greeting = call.greeting();
         assertTrue(greeting.contains("Acme"));
         assertEquals(Optional.empty(), call.callerSaid("   "));

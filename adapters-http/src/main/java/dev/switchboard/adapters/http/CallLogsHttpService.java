@@ -7,6 +7,7 @@ import dev.switchboard.ports.out.CallLog;
 import dev.switchboard.ports.out.CallLogPage;
 import dev.switchboard.ports.out.CallLogRepository;
 import dev.switchboard.ports.out.CallTurn;
+import dev.switchboard.ports.out.RecordingRepository;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -27,7 +28,9 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * GET /api/calls?offset=0&amp;limit=50   newest first, with the total (no transcripts)
- * GET /api/calls/{call_sid}            the call with its turns, duration, outcome and transcript
+ * GET /api/calls/{call_sid}            the call with its turns, duration, outcome and transcript,
+ *                                      and its recordings (status, duration, transcript; never the
+ *                                      provider's media URL: its audio needs the account's credentials)
  * </pre>
  */
 public final class CallLogsHttpService implements HttpService {
@@ -37,10 +40,12 @@ public final class CallLogsHttpService implements HttpService {
 
     private final BearerTokens tokens;
     private final CallLogRepository calls;
+    private final RecordingRepository recordings;
 
-    public CallLogsHttpService(BearerTokens tokens, CallLogRepository calls) {
+    public CallLogsHttpService(BearerTokens tokens, CallLogRepository calls, RecordingRepository recordings) {
         this.tokens = Objects.requireNonNull(tokens, "tokens");
         this.calls = Objects.requireNonNull(calls, "calls");
+        this.recordings = Objects.requireNonNull(recordings, "recordings");
     }
 
     /** The routes of an api without the CRM store: 503 naming {@code DATABASE_URL}, after authentication. */
@@ -90,6 +95,16 @@ public final class CallLogsHttpService implements HttpService {
             turn.put("text", t.text());
             turn.put("at", t.at().toString());
             return turn;
+        }).toList());
+        json.put("recordings", recordings.forCall(business, sid).stream().map(r -> {
+            Map<String, Object> recording = new LinkedHashMap<>();
+            recording.put("recording_sid", r.recordingSid());
+            recording.put("status", r.status());
+            recording.put("duration_seconds", r.durationSeconds().orElse(null));
+            recording.put("transcript", r.transcript().orElse(null));
+            recording.put("recorded_at", r.recordedAt().toString());
+            recording.put("deleted_at", r.deletedAt().map(Instant::toString).orElse(null));
+            return recording;
         }).toList());
         JsonResponses.send(response, Status.OK_200, json);
     }

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,12 +14,12 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@code GET /metrics}: Prometheus text format. Counts only; scrape it from the internal network.
- * The text is rendered at most once per {@code maxAge} (a second) and shared by every scrape in
- * that time, as the store reading behind it is: a flood of scrapes costs one rendering a second
+ * The api's text is rendered at most once per {@code maxAge} (a second) and shared by every scrape
+ * in that time, as the store reading behind it is: a flood of scrapes costs one rendering a second
  * (about 20 KB of text), not one per scrape, so it cannot starve the webhooks of CPU.
  */
 public final class MetricsHttpService implements HttpService {
-    private final SwitchboardMetrics metrics;
+    private final PrometheusRegistry registry;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
     private final long maxAgeNanos;
     private final ReentrantLock lock = new ReentrantLock();
@@ -30,7 +31,19 @@ public final class MetricsHttpService implements HttpService {
     }
 
     public MetricsHttpService(SwitchboardMetrics metrics, Duration maxAge) {
-        this.metrics = metrics;
+        this(metrics.registry(), maxAge);
+    }
+
+    /**
+     * The calls role's {@code /metrics}, rendered per scrape: a few series read from memory (no
+     * store reading behind them), and a load tool reading frame counts must see them exact.
+     */
+    public MetricsHttpService(CallsMetrics metrics) {
+        this(metrics.registry(), Duration.ZERO);
+    }
+
+    private MetricsHttpService(PrometheusRegistry registry, Duration maxAge) {
+        this.registry = registry;
         this.maxAgeNanos = maxAge.toNanos();
     }
 
@@ -48,7 +61,7 @@ public final class MetricsHttpService implements HttpService {
             if (rendered == null || System.nanoTime() - renderedAtNanos >= maxAgeNanos) {
                 ByteArrayOutputStream out = new ByteArrayOutputStream(32 * 1024);
                 try {
-                    writer.write(out, metrics.registry().scrape());
+                    writer.write(out, registry.scrape());
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -6,7 +6,8 @@ import java.time.Duration;
  * What one HTTP server accepts before it refuses, so that slow or many clients cannot exhaust the
  * process: beyond {@code maxConcurrentRequests} a request gets 503, a request whose headers exceed
  * {@code maxHeaderBytes} gets 431, one that stalls longer than {@code requestTimeout} on a read
- * (or whose body takes longer than that in total) gets 408 or its connection closed, and
+ * (or whose head or body takes longer than that in total, {@link RequestHeadDeadline},
+ * {@link RequestBodies}) gets 408 or its connection closed, and
  * connections beyond {@code maxConnections} are closed at once. Idle keep-alive connections are
  * closed after {@code idleTimeout}.
  *

@@ -8,11 +8,15 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.HttpException;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
+import io.helidon.webserver.ProtocolConfigs;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.WebServerConfig;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http1.Http1Config;
+import io.helidon.webserver.http1.Http1ConnectionProvider;
+import io.helidon.webserver.spi.ServerConnectionSelector;
 
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -121,7 +125,12 @@ public final class SwitchboardHttpServer implements AutoCloseable {
             }
         });
         routing.error(Exception.class, SwitchboardHttpServer::internalError);
-        WebServer server = WebServer.builder()
+        Http1Config http1 = Http1Config.builder().maxHeadersSize(limits.maxHeaderBytes())
+                .maxPrologueLength(limits.maxPrologueBytes())
+                .addReceiveListener(RequestHeadDeadline.ON_RECEIVE)
+                .addSendListener(RequestHeadDeadline.ON_SEND)
+                .build();
+        WebServerConfig.Builder builder = WebServer.builder()
                 .port(port)
                 .host("0.0.0.0")
                 .routing(routing)
@@ -131,9 +140,16 @@ public final class SwitchboardHttpServer implements AutoCloseable {
                 .idleConnectionTimeout(limits.idleTimeout())
                 .idleConnectionPeriod(limits.idlePeriod())
                 // Every read of a request waits at most this long; RequestBodies bounds the whole body.
-                .connectionOptions(socket -> socket.readTimeout(limits.requestTimeout()))
-                .addProtocol(Http1Config.builder().maxHeadersSize(limits.maxHeaderBytes())
-                        .maxPrologueLength(limits.maxPrologueBytes()).build())
+                // No Nagle (Helidon's default keeps it): each write is a whole response or message, and
+                // a media stream's 20 ms frame must not wait for the peer's ACK of the one before.
+                .connectionOptions(socket -> socket.readTimeout(limits.requestTimeout()).tcpNoDelay(true))
+                .addProtocol(http1);
+        // Helidon's own HTTP/1 selector (with the WebSocket upgrade the protocols bring), wrapped so
+        // that a request's head has a total deadline too; explicit selectors are asked first.
+        ServerConnectionSelector standard = new Http1ConnectionProvider().create("@default", http1,
+                ProtocolConfigs.create(builder.buildPrototype().protocols()));
+        WebServer server = builder
+                .addConnectionSelector(new RequestHeadDeadline(standard, limits.requestTimeout()))
                 .build();
         try {
             server.start();

@@ -7,6 +7,7 @@ import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.in.ReceiveCallEventCommand;
 import dev.switchboard.ports.in.ReceiveCallEventResult;
 import dev.switchboard.ports.in.ReceiveCallEventUseCase;
+import dev.switchboard.ports.in.SettleOutboundCallUseCase;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
@@ -31,7 +32,9 @@ import java.util.logging.Logger;
  * <ul>
  *   <li>{@code POST /webhook/twilio/voice}: answers TwiML that connects the call to the calls role's
  *       media stream (or rejects a call to a number no business owns) and enqueues the call's jobs;</li>
- *   <li>{@code POST /webhook/twilio/status}: enqueues the call's finalization once it ended;</li>
+ *   <li>{@code POST /webhook/twilio/status}: enqueues the call's finalization once it ended; with
+ *       {@code ?outbound=<request_id>} (the status callback of a call we placed) it also settles
+ *       that request as {@code placed} when its placement was left uncertain;</li>
  *   <li>{@code POST /webhook/twilio/recording}: enqueues the transcription of a completed recording.</li>
  * </ul>
  *
@@ -46,6 +49,9 @@ public final class TwilioWebhookHttpService implements HttpService {
     static final String TWIML_CONTENT_TYPE = "text/xml; charset=UTF-8";
     /** The query parameter by which a callback URL without phone numbers names its business. */
     static final String BUSINESS_ID_PARAMETER = "business_id";
+    /** The query parameter of an outbound call's status callback URL that names its request. */
+    static final String OUTBOUND_PARAMETER = "outbound";
+    private static final java.util.regex.Pattern REQUEST_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,64}");
     static final List<String> PATHS = List.of("/webhook/twilio/voice", "/webhook/twilio/status",
             "/webhook/twilio/recording");
 
@@ -55,6 +61,7 @@ public final class TwilioWebhookHttpService implements HttpService {
     private final CallInstructions instructions;
     private final CallWebhookSignatures signatures;
     private final String publicBaseUrl;
+    private final Optional<SettleOutboundCallUseCase> outboundCalls;
 
     /**
      * @param publicBaseUrl the base of the URLs Twilio is configured with ({@code PUBLIC_BASE_URL}),
@@ -62,6 +69,17 @@ public final class TwilioWebhookHttpService implements HttpService {
      */
     public TwilioWebhookHttpService(ReceiveCallEventUseCase useCase, CallInstructions instructions,
                                     CallWebhookSignatures signatures, URI publicBaseUrl) {
+        this(useCase, instructions, signatures, publicBaseUrl, Optional.empty());
+    }
+
+    /**
+     * @param outboundCalls settles outbound requests from their calls' status callbacks
+     *                      ({@code ?outbound=<request_id>}); empty when this api has no CRM store
+     */
+    public TwilioWebhookHttpService(ReceiveCallEventUseCase useCase, CallInstructions instructions,
+                                    CallWebhookSignatures signatures, URI publicBaseUrl,
+                                    Optional<SettleOutboundCallUseCase> outboundCalls) {
+        this.outboundCalls = Objects.requireNonNull(outboundCalls, "outboundCalls");
         this.useCase = Objects.requireNonNull(useCase, "useCase");
         this.instructions = Objects.requireNonNull(instructions, "instructions");
         this.signatures = Objects.requireNonNull(signatures, "signatures");
@@ -96,7 +114,10 @@ public final class TwilioWebhookHttpService implements HttpService {
             case ReceiveCallEventResult.ConnectToMediaStream connect -> {
                 LOG.info(() -> "twilio voice call_sid=" + call.callSid() + " connected to media stream"
                         + counts(result) + " business_id=" + connect.businessId() + " trace_id=" + traceId);
-                yield instructions.connectToMediaStream(connect.streamParameters());
+                connect.warning().ifPresent(w -> LOG.warning("twilio voice call_sid=" + call.callSid() + ": " + w
+                        + " business_id=" + connect.businessId() + " trace_id=" + traceId));
+                yield instructions.connectToMediaStream(connect.streamParameters(),
+                        connect.record() ? Optional.of(connect.businessId()) : Optional.empty());
             }
             case ReceiveCallEventResult.RejectCall reject -> {
                 LOG.warning("twilio voice call_sid=" + call.callSid() + " rejected: " + reject.reason()
@@ -116,6 +137,8 @@ public final class TwilioWebhookHttpService implements HttpService {
         String traceId = TraceIds.of(request);
         Map<String, String> form = authenticated(request, traceId);
         CallEvent event = read.apply(form);
+        Optional<String> outbound = event instanceof CallEvent.CallStatusChanged ? outboundRequestOfUrl(request)
+                : Optional.empty();
         ReceiveCallEventResult result = useCase.receive(
                 new ReceiveCallEventCommand(event, businessIdOfUrl(request), traceId));
         Map<String, Object> body = new LinkedHashMap<>();
@@ -129,6 +152,9 @@ public final class TwilioWebhookHttpService implements HttpService {
         } else if (result instanceof ReceiveCallEventResult.Accepted accepted) {
             LOG.info(() -> "twilio " + request.path().path() + " call_sid=" + event.callSid() + counts(result)
                     + " business_id=" + accepted.businessId() + " trace_id=" + traceId);
+        }
+        if (outbound.isPresent() && event instanceof CallEvent.CallStatusChanged status) {
+            body.put("outbound", settleOutbound(outbound.get(), status, traceId));
         }
         body.put("trace_id", traceId);
         JsonResponses.send(response, Status.OK_200, body);
@@ -161,16 +187,56 @@ public final class TwilioWebhookHttpService implements HttpService {
                 + (rawQuery == null || rawQuery.isEmpty() ? "" : "?" + rawQuery);
     }
 
+    /**
+     * An outbound call's status callback: Twilio's word that the call exists settles its request
+     * when the placement was left uncertain. Answered in the callback's JSON ({@code outbound}).
+     */
+    private Map<String, Object> settleOutbound(String requestId, CallEvent.CallStatusChanged status, String traceId) {
+        Map<String, Object> outcome = new LinkedHashMap<>();
+        outcome.put("request_id", requestId);
+        if (outboundCalls.isEmpty()) {
+            outcome.put("settled", false);
+            outcome.put("outcome", "this api has no CRM store (DATABASE_URL): not settled");
+            return outcome;
+        }
+        SettleOutboundCallUseCase.Settlement settlement = outboundCalls.get().callReported(requestId, status);
+        outcome.put("settled", settlement.settled());
+        outcome.put("outcome", settlement.outcome());
+        if (settlement.settled()) {
+            LOG.info(() -> "twilio status call_sid=" + status.callSid() + " settled outbound request " + requestId
+                    + " as placed, business_id=" + settlement.businessId().orElse("") + " trace_id=" + traceId);
+        } else {
+            LOG.fine(() -> "twilio status call_sid=" + status.callSid() + " outbound request " + requestId + ": "
+                    + settlement.outcome() + " trace_id=" + traceId);
+        }
+        return outcome;
+    }
+
+    /** {@code ?outbound=} of the (signed) URL: the outbound request the call was placed for. */
+    private static Optional<String> outboundRequestOfUrl(ServerRequest request) {
+        Optional<String> id = queryParameter(request, OUTBOUND_PARAMETER);
+        if (id.isPresent() && !REQUEST_ID.matcher(id.get()).matches()) {
+            throw new HttpProblem(Status.BAD_REQUEST_400, OUTBOUND_PARAMETER + " in the URL must be a request id,"
+                    + " 1 to 64 of A-Z a-z 0-9 . _ -");
+        }
+        return id;
+    }
+
     /** {@code ?business_id=} of the (signed) URL, for callbacks that carry no phone number. */
     private static Optional<String> businessIdOfUrl(ServerRequest request) {
+        return queryParameter(request, BUSINESS_ID_PARAMETER);
+    }
+
+    /** One query parameter of the (signed) URL; 400 when it is repeated; blank counts as absent. */
+    private static Optional<String> queryParameter(ServerRequest request, String name) {
         String rawQuery = request.prologue().query().rawValue();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return Optional.empty();
         }
         List<String> values = FormBodies.parse(rawQuery.getBytes(StandardCharsets.UTF_8), "query").stream()
-                .filter(pair -> pair.getKey().equals(BUSINESS_ID_PARAMETER)).map(Map.Entry::getValue).toList();
+                .filter(pair -> pair.getKey().equals(name)).map(Map.Entry::getValue).toList();
         if (values.size() > 1) {
-            throw new HttpProblem(Status.BAD_REQUEST_400, BUSINESS_ID_PARAMETER + " is repeated in the URL");
+            throw new HttpProblem(Status.BAD_REQUEST_400, name + " is repeated in the URL");
         }
         return values.stream().filter(v -> !v.isBlank()).findFirst();
     }

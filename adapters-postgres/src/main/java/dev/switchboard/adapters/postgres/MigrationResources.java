@@ -59,8 +59,23 @@ final class MigrationResources implements ResourceProvider {
         if (migrations.isEmpty()) {
             throw new IllegalStateException("no migrations found under " + prefix + " in " + anchor.getModule());
         }
-        migrations.sort(Comparator.comparing(Migration::getFilename));
+        // By version number: "V10__" sorts before "V2__" as text.
+        migrations.sort(Comparator.comparingInt((Migration m) -> version(m.getFilename()))
+                .thenComparing(Migration::getFilename));
         return new MigrationResources(migrations);
+    }
+
+    /** The number of {@code V<n>__name.sql}; files of another shape sort last, by name. */
+    private static int version(String fileName) {
+        int end = fileName.indexOf("__");
+        if (fileName.startsWith("V") && end > 1) {
+            try {
+                return Integer.parseInt(fileName.substring(1, end));
+            } catch (NumberFormatException e) {
+                // not a plain version number
+            }
+        }
+        return Integer.MAX_VALUE;
     }
 
     private static List<String> listModule(Module module, String prefix) {

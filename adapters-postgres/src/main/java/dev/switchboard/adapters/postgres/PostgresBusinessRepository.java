@@ -8,9 +8,12 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,6 +54,33 @@ final class PostgresBusinessRepository implements BusinessRepository {
             }
             return select(connection, businessId)
                     .orElseThrow(() -> new IllegalStateException("business " + businessId + " vanished after its insert"));
+        });
+    }
+
+    /**
+     * One index probe per business ({@code call_logs_business_newest}: business, started_at) rather
+     * than a scan of every call: the question is asked every few minutes ({@code warmup_agents_job}).
+     */
+    @Override
+    public List<String> idsWithCallsSince(Instant since, int limit) {
+        Objects.requireNonNull(since, "since");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive");
+        }
+        return database.run("businesses with recent calls", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT b.id FROM businesses b WHERE EXISTS (SELECT 1 FROM call_logs c"
+                            + " WHERE c.business_id = b.id AND c.started_at >= ?) ORDER BY b.id LIMIT ?")) {
+                Database.setInstant(query, 1, since);
+                query.setInt(2, limit);
+                List<String> ids = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        ids.add(rows.getString(1));
+                    }
+                }
+                return ids;
+            }
         });
     }
 

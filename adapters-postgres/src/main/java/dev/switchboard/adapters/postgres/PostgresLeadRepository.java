@@ -182,6 +182,23 @@ final class PostgresLeadRepository implements LeadRepository {
         });
     }
 
+    /** {@code leads_business_phone_key} (business_id, phone) answers it with one index probe. */
+    @Override
+    public Optional<Lead> findByPhone(String businessId, String phone) {
+        Objects.requireNonNull(businessId, "businessId");
+        Objects.requireNonNull(phone, "phone");
+        return database.run("find lead by phone", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM leads WHERE business_id = ? AND phone = ?")) {
+                query.setString(1, businessId);
+                query.setString(2, phone.strip());
+                try (ResultSet row = query.executeQuery()) {
+                    return row.next() ? Optional.of(lead(row)) : Optional.empty();
+                }
+            }
+        });
+    }
+
     /**
      * Newest first; ties (leads created in the same instant) by id, so pages never overlap. The
      * phone search keeps only the digits it is given; with none, it matches every lead.

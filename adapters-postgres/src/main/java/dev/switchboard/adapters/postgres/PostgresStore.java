@@ -7,9 +7,11 @@ import dev.switchboard.ports.out.BroadcastRepository;
 import dev.switchboard.ports.out.BusinessRepository;
 import dev.switchboard.ports.out.GmailConnectionRepository;
 import dev.switchboard.ports.out.CallLogRepository;
+import dev.switchboard.ports.out.OutboundCallRepository;
 import dev.switchboard.ports.out.LeadRepository;
 import dev.switchboard.ports.out.MessageRepository;
 import dev.switchboard.ports.out.PushSubscriptionRepository;
+import dev.switchboard.ports.out.RecordingRepository;
 import dev.switchboard.ports.out.ReminderRepository;
 import dev.switchboard.ports.out.StoreUnavailableException;
 import dev.switchboard.ports.out.WebhookDeliveryRepository;
@@ -195,12 +197,20 @@ public final class PostgresStore implements AutoCloseable {
         return new PostgresWebhookDeliveryRepository(database);
     }
 
+    public RecordingRepository recordings() {
+        return new PostgresRecordingRepository(database);
+    }
+
     public GmailConnectionRepository gmailConnections() {
         return new PostgresGmailConnectionRepository(database, clock);
     }
 
     public CallLogRepository callLogs() {
         return new PostgresCallLogRepository(database, clock);
+    }
+
+    public OutboundCallRepository outboundCalls() {
+        return new PostgresOutboundCallRepository(database, clock);
     }
 
     /** How many migrations this start applied (0 when the schema was up to date). */

@@ -23,6 +23,31 @@ abstract class BusinessRepositoryContract {
 
     abstract BusinessRepository businesses();
 
+    /** Call logs in the same store: which businesses take calls is read from them. */
+    abstract dev.switchboard.ports.out.CallLogRepository callLogs();
+
+    @Test
+    void businessesWithCallsSinceAreThoseWithACallAtOrAfterTheInstant() {
+        java.time.Instant now = java.time.Instant.parse("2031-06-01T12:00:00Z");
+        String recent = "biz-" + UUID.randomUUID();
+        String old = "biz-" + UUID.randomUUID();
+        String none = "biz-" + UUID.randomUUID();
+        businesses().findOrCreate(none);
+        callLogs().open(new dev.switchboard.ports.out.CallLogStart(recent, "CA" + UUID.randomUUID(), "inbound",
+                Optional.of("+5511988887777"), Optional.of("+5511999990000"), Optional.empty(), now));
+        callLogs().open(new dev.switchboard.ports.out.CallLogStart(old, "CA" + UUID.randomUUID(), "inbound",
+                Optional.of("+5511988887777"), Optional.of("+5511999990000"), Optional.empty(),
+                now.minus(java.time.Duration.ofDays(40))));
+
+        List<String> ids = businesses().idsWithCallsSince(now, 10_000);
+        assertEquals(true, ids.contains(recent), ids.toString());
+        assertEquals(false, ids.contains(old) || ids.contains(none), ids.toString());
+        assertEquals(ids.stream().sorted().toList(), ids, "in id order");
+        assertEquals(true, businesses().idsWithCallsSince(now.minus(java.time.Duration.ofDays(41)), 10_000)
+                .containsAll(List.of(recent, old)));
+        assertEquals(1, businesses().idsWithCallsSince(now.minus(java.time.Duration.ofDays(41)), 1).size());
+    }
+
     @Test
     void anUnknownBusinessIsNotFound() {
         assertEquals(Optional.empty(), businesses().find("biz-" + UUID.randomUUID()));

@@ -56,6 +56,19 @@ abstract class LeadRepositoryContract {
     }
 
     @Test
+    void aLeadIsFoundByItsExactPhoneWithinItsBusinessOnly() {
+        String business = business();
+        String other = business();
+        Lead lead = leads().upsert(phoneContact(business, "+5511999990031")).lead();
+        leads().upsert(phoneContact(other, "+5511999990032"));
+
+        assertEquals(Optional.of(lead.id()), leads().findByPhone(business, "+5511999990031").map(Lead::id));
+        assertEquals(Optional.empty(), leads().findByPhone(other, "+5511999990031"), "another business's lead");
+        assertEquals(Optional.empty(), leads().findByPhone(business, "+551199999003"), "a prefix is not the number");
+        assertEquals(Optional.empty(), leads().findByPhone(business, "5511999990031"), "exact E.164 only");
+    }
+
+    @Test
     void missingFieldsAreFilledInButNeverOverwritten() {
         String business = business();
         leads().upsert(new LeadContact(business, Optional.of("+5511999990002"), Optional.empty(), Optional.empty(),

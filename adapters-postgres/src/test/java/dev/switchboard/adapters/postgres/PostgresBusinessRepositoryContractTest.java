@@ -11,4 +11,9 @@ class PostgresBusinessRepositoryContractTest extends BusinessRepositoryContract 
     BusinessRepository businesses() {
         return crm.store().businesses();
     }
+
+    @Override
+    dev.switchboard.ports.out.CallLogRepository callLogs() {
+        return crm.store().callLogs();
+    }
 }

@@ -33,7 +33,8 @@ class PostgresStoreTest {
 
     private static final List<String> TABLES = List.of("businesses", "leads", "messages", "whatsapp_sessions",
             "call_logs", "call_turns", "recordings", "reminders", "reminder_push_log", "push_subscriptions",
-            "broadcast_runs", "broadcast_recipients", "webhook_endpoints", "webhook_deliveries", "gmail_connections");
+            "broadcast_runs", "broadcast_recipients", "webhook_endpoints", "webhook_deliveries", "gmail_connections",
+            "outbound_calls");
 
     @RegisterExtension
     static final PostgresFixture postgres = new PostgresFixture();
@@ -46,7 +47,8 @@ class PostgresStoreTest {
         assertEquals("switchboard.adapters.postgres", PostgresStore.class.getModule().getName());
         List<String> files = MigrationResources.of(PostgresStore.class, PostgresStore.MIGRATIONS).fileNames();
         assertEquals(List.of("V1__crm_core.sql", "V2__calls.sql", "V3__reminders_and_push.sql", "V4__broadcasts.sql",
-                "V5__outbound_webhooks.sql", "V6__call_log_streams.sql", "V8__broadcast_progress.sql", "V9__gmail_sync.sql"), files);
+                "V5__outbound_webhooks.sql", "V6__call_log_streams.sql", "V8__broadcast_progress.sql", "V9__gmail_sync.sql",
+                "V10__outbound_calls.sql", "V11__recording_jobs.sql"), files);
     }
 
     @Test

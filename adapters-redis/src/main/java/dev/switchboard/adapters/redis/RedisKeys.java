@@ -176,6 +176,22 @@ public final class RedisKeys {
     }
 
     /**
+     * The voice agent's prompt of a business ({@code scope} {@code _}) or of one call of it
+     * ({@code call:<call sid>}), JSON with a TTL ({@code RedisPromptCache}).
+     */
+    public static String prompt(String businessId, String scope) {
+        return "switchboard:prompt:" + part(businessId) + ":" + scope;
+    }
+
+    /** The {@link #prompt} scope of a business's own prompt. */
+    public static final String PROMPT_OF_BUSINESS = "_";
+
+    /** The {@link #prompt} scope of one call's prompt. */
+    public static String promptOfCall(String callSid) {
+        return "call:" + part(callSid);
+    }
+
+    /**
      * A call some calls process is serving now (value: the process's marker), with a TTL the
      * process keeps renewing; gone a TTL after the process stopped ({@code RedisLiveCalls}).
      */

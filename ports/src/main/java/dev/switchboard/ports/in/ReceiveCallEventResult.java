@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SequencedMap;
 
 /** What became of a call event: what to tell the provider, and which jobs were enqueued. */
@@ -25,13 +26,25 @@ public sealed interface ReceiveCallEventResult {
     /**
      * The call belongs to {@code businessId}: connect its audio to our media stream, handing the
      * stream {@code streamParameters} (in order).
+     *
+     * @param warning what went wrong without stopping the call (a job that could not be enqueued),
+     *                for the log
+     * @param record  whether to record the call, its recording reported to the business's recording
+     *                callback (when recording is not switched off)
      */
     record ConnectToMediaStream(String businessId, SequencedMap<String, String> streamParameters,
-                                List<EnqueueResult> jobs) implements ReceiveCallEventResult {
+                                List<EnqueueResult> jobs, Optional<String> warning, boolean record)
+            implements ReceiveCallEventResult {
         public ConnectToMediaStream {
             Objects.requireNonNull(businessId, "businessId");
             streamParameters = Collections.unmodifiableSequencedMap(new LinkedHashMap<>(streamParameters));
             jobs = List.copyOf(jobs);
+            Objects.requireNonNull(warning, "warning");
+        }
+
+        public ConnectToMediaStream(String businessId, SequencedMap<String, String> streamParameters,
+                                    List<EnqueueResult> jobs) {
+            this(businessId, streamParameters, jobs, Optional.empty(), false);
         }
     }
 

@@ -16,4 +16,10 @@ public interface BusinessRepository {
 
     /** Creates or replaces the business's name, zone, agent prompt and settings. */
     Business save(Business business);
+
+    /**
+     * The ids of the businesses with at least one call log started at or after {@code since}, in id
+     * order, at most {@code limit}: the businesses whose phone agents are in use.
+     */
+    java.util.List<String> idsWithCallsSince(java.time.Instant since, int limit);
 }

@@ -14,6 +14,15 @@ public interface CallInstructions {
      */
     String connectToMediaStream(SequencedMap<String, String> parameters);
 
+    /**
+     * As {@link #connectToMediaStream(SequencedMap)}, and when {@code recordFor} names a business,
+     * records the call too, its recording reported to that business's recording callback. An
+     * implementation with recording switched off ({@code CALL_RECORDING=off}) only connects.
+     */
+    default String connectToMediaStream(SequencedMap<String, String> parameters, java.util.Optional<String> recordFor) {
+        return connectToMediaStream(parameters);
+    }
+
     /** Refuses the call politely, before it is answered. */
     String rejectCall();
 }

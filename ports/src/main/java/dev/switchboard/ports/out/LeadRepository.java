@@ -25,6 +25,9 @@ public interface LeadRepository {
     /** The lead, if it exists and belongs to this business. */
     Optional<Lead> find(String businessId, String leadId);
 
+    /** The business's lead with this E.164 phone number, if there is one (exact match). */
+    Optional<Lead> findByPhone(String businessId, String phone);
+
     /**
      * A page of the business's leads, newest first.
      *

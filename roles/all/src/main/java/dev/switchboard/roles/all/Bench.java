@@ -44,7 +44,9 @@ import java.util.logging.Logger;
  *   <li>{@code webhooks}: C concurrent clients post distinct WhatsApp webhooks to a running api
  *       for S seconds ({@link WebhookLoad});</li>
  *   <li>{@code abuse}: webhooks at R/s to a running api, first alone, then beside 2,000 slow
- *       connections and 200 scrapes/s ({@link AbuseLoad}).</li>
+ *       connections and 200 scrapes/s ({@link AbuseLoad});</li>
+ *   <li>{@code calls}: N simulated Twilio calls streaming speech at real-time pace to one calls
+ *       process, started here unless {@code --calls-url} names one ({@link MediaLoad}).</li>
  * </ul>
  * The webhook workloads post as the reserved bench business ({@code _bench}) and delete its jobs
  * from the api's Redis ({@code --redis-url}) when they end, however they end.
@@ -59,7 +61,7 @@ final class Bench implements Callable<Integer> {
     private static final String QUEUE = "bench";
     private static final String JOB = "bench_noop_job";
 
-    @Parameters(index = "0", description = "enqueue, bulk, process, latency, webhooks, abuse or conversation")
+    @Parameters(index = "0", description = "enqueue, bulk, process, latency, webhooks, abuse, conversation or calls")
     String workload;
 
     @Option(names = "--redis-url", description = "Redis to measure against (enqueue, process, latency); the api's"
@@ -102,7 +104,7 @@ final class Bench implements Callable<Integer> {
     int scrapes;
 
     /** The queues the api's jobs go to (RQ_QUEUES' default): where the bench business's jobs are looked for. */
-    private static final List<String> API_QUEUES = List.of("high", "default", "low", "maintenance", "broadcasts",
+    static final List<String> API_QUEUES = List.of("high", "default", "low", "maintenance", "broadcasts",
             "recordings");
 
     /**
@@ -121,8 +123,45 @@ final class Bench implements Callable<Integer> {
     @Option(names = "--gateway-secret", description = "conversation: the system's WHATSAPP_GATEWAY_SECRET")
     String gatewaySecret;
 
+    @Option(names = "--calls", defaultValue = "100", description = "calls: concurrent simulated calls; default ${DEFAULT-VALUE}")
+    int calls;
+
+    @Option(names = "--calls-url", description = "calls: a running calls role (e.g. http://127.0.0.1:8081) that uses this"
+            + " bench's recognizer (GOOGLE_SPEECH_ENDPOINT=127.0.0.1:<--speech-port>) and TWILIO_NUMBERS=...:_bench;"
+            + " without it the bench starts one on --redis-url")
+    String callsUrl;
+
+    @Option(names = "--speech-port", defaultValue = "0",
+            description = "calls: port of the bench's stand-in Speech server (0: any free one); default ${DEFAULT-VALUE}")
+    int speechPort;
+
+    @Option(names = "--ramp-up", defaultValue = "-1",
+            description = "calls: seconds over which the calls connect (default: 10 ms per call, 1 to 10 s)")
+    double rampUp;
+
+    @Option(names = "--calls-jvm-options", defaultValue = MediaLoad.DEFAULT_JVM_OPTIONS,
+            description = "calls: JVM options of the calls process the bench starts; default ${DEFAULT-VALUE}")
+    String callsJvmOptions;
+
     @Override
     public Integer call() throws Exception {
+        if (workload.equals("calls")) {
+            if (calls < 1 || seconds < 1) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "calls needs --calls >= 1 and --seconds >= 1");
+            }
+            String redis = redisUrl != null ? redisUrl : System.getenv("REDIS_URL");
+            if (callsUrl == null && (redis == null || redis.isBlank())) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "calls needs --calls-url, or --redis-url (or REDIS_URL) for the calls process it starts");
+            }
+            Duration ramp = rampUp >= 0 ? Duration.ofMillis((long) (rampUp * 1000))
+                    : Duration.ofMillis(Math.max(1000, Math.min(10_000, calls * 10L)));
+            new MediaLoad(new MediaLoad.Settings(calls, Duration.ofSeconds(seconds), ramp,
+                    Optional.ofNullable(callsUrl).map(java.net.URI::create), speechPort,
+                    Optional.ofNullable(redis).filter(r -> !r.isBlank()),
+                    List.of(callsJvmOptions.strip().split("\\s+")))).run().forEach(Bench::print);
+            return 0;
+        }
         if (workload.equals("conversation")) {
             if (apiUrl == null || secret == null || gatewaySecret == null) {
                 throw new CommandLine.ParameterException(new CommandLine(this),

@@ -25,7 +25,7 @@ public final class Switchboard {
             usage: ./switchboard                 start the role named by SERVICE_ROLE (default: all)
                    ./switchboard jobs <info|workers|failed|enqueue|requeue|cancel> [--json] [options]
                                                  look at and act on the job system in REDIS_URL
-                   ./switchboard bench <enqueue|process|latency|webhooks|conversation> [options]
+                   ./switchboard bench <enqueue|process|latency|webhooks|conversation|calls> [options]
                    ./switchboard dev-gateway [--port 3100] --secret S
                                                  a WhatsApp gateway stand-in that prints what is sent
                    ./switchboard --help          print this

@@ -76,7 +76,7 @@ import java.util.logging.Logger;
  * <p>Wiring, top to bottom: Redis connections, the job store's ports, metrics (which count every
  * enqueue), the use cases, the HTTP services (WhatsApp and Twilio webhooks, job API, push, broadcasts, health,
  * CRM records, call logs, push subscriptions, reminders and webhook endpoints, Gmail mailboxes, metrics,
- * dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
+ * outbound calls, dashboard), the server. {@code GET /health} is registered with the rest, so it answers once all is wired.
  */
 public final class ApiRole implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ApiRole.class.getName());
@@ -131,7 +131,7 @@ public final class ApiRole implements AutoCloseable {
         List<HttpService> services = new ArrayList<>();
         services.add(new WhatsAppWebhookHttpService(receiveWhatsAppMessages(queue), config.internalSecret(), quota));
         services.add(new HealthHttpService(config.role().id()));
-        services.add(TwilioWebhooks.httpService(config, twilio, queue, clock));
+        services.add(TwilioWebhooks.httpService(config, twilio, queue, store, clock));
         // Health first: its path would otherwise match the job API's /api/jobs/{id}.
         services.add(new JobsHealthHttpService(overview, config.schedulerTick()));
         services.add(new JobStatsHttpService(tokens, overview, new RedisJobStatistics(redis)));
@@ -149,7 +149,9 @@ public final class ApiRole implements AutoCloseable {
                 .orElseGet(() -> CrmHttpService.unconfigured(tokens)));
         services.add(store.<HttpService>map(s -> new GmailHttpService(tokens, connectGmail(s, queue),
                 s.gmailConnections(), quota)).orElseGet(() -> GmailHttpService.unconfigured(tokens)));
-        services.add(store.<HttpService>map(s -> new CallLogsHttpService(tokens, s.callLogs()))
+        // Before the call logs: /api/calls/outbound/{id} is not a call sid.
+        services.add(TwilioWebhooks.outboundCalls(twilio, store, queue, tokens, inspection, quota));
+        services.add(store.<HttpService>map(s -> new CallLogsHttpService(tokens, s.callLogs(), s.recordings()))
                 .orElseGet(() -> CallLogsHttpService.unconfigured(tokens)));
         services.add(new MetricsHttpService(metrics));
         services.add(new DashboardHttpService());

@@ -24,8 +24,12 @@ import java.util.regex.Pattern;
  *                       ({@code TWILIO_AUTH_TOKEN} and {@code PUBLIC_BASE_URL}), no default
  * @param numbers        {@code TWILIO_NUMBERS=<e164>:<business_id>,...}: which business each of our
  *                       numbers belongs to; empty means every call is rejected
+ * @param recordCalls    {@code CALL_RECORDING} ({@code on}, the default, or {@code off}): whether the
+ *                       voice webhook's TwiML records inbound calls ({@code <Start><Recording>}, the
+ *                       recording reported to {@code PUBLIC_BASE_URL/webhook/twilio/recording?business_id=…})
  */
-public record TwilioSettings(Optional<URI> publicBaseUrl, Optional<URI> callsPublicUrl, Map<String, String> numbers) {
+public record TwilioSettings(Optional<URI> publicBaseUrl, Optional<URI> callsPublicUrl, Map<String, String> numbers,
+                             boolean recordCalls) {
     /** Where the calls role serves Twilio Media Streams (TwilioMediaStreamListener.PATH). */
     static final String MEDIA_PATH = "/ws/twilio/media";
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
@@ -51,10 +55,19 @@ public record TwilioSettings(Optional<URI> publicBaseUrl, Optional<URI> callsPub
         calls.filter(u -> u.getPath().endsWith(MEDIA_PATH)).ifPresent(u -> problems.add(
                 "CALLS_PUBLIC_URL is the calls role's base, without " + MEDIA_PATH + " (it is appended), was '" + u + "'"));
         Map<String, String> numbers = numbers(env.get("TWILIO_NUMBERS"), problems);
+        boolean record = true;
+        if (present(env, "CALL_RECORDING")) {
+            String value = env.get("CALL_RECORDING").strip().toLowerCase(Locale.ROOT);
+            if (value.equals("off")) {
+                record = false;
+            } else if (!value.equals("on")) {
+                problems.add("CALL_RECORDING must be on or off, was '" + env.get("CALL_RECORDING").strip() + "'");
+            }
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new TwilioSettings(publicBase, calls, numbers);
+        return new TwilioSettings(publicBase, calls, numbers, record);
     }
 
     private static Optional<URI> url(Map<String, String> env, String name, List<String> schemes, String shape,

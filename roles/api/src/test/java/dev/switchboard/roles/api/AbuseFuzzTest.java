@@ -76,7 +76,7 @@ class AbuseFuzzTest {
             assertEquals(200, get("/api/jobs?state=queued", token), "the token itself works");
             // The routes this wave added check the same way (here without a store they answer 503
             // to a good token, after authenticating it).
-            for (String path : List.of("/api/calls", "/api/calls/CA0123456789abcdef0123456789abcdef",
+            for (String path : List.of("/api/calls", "/api/calls/CA0123456789abcdef0123456789abcdef", "/api/calls/outbound/r-1",
                     "/api/broadcasts/run-1", "/api/gmail", "/api/jobs/stats", "/api/workers")) {
                 for (String nearMiss : nearMisses) {
                     assertEquals(401, get(path, nearMiss), path + ": near miss accepted: " + nearMiss);

@@ -96,6 +96,83 @@ class ApiLimitsTest {
         }
     }
 
+    @Test
+    void trickledHeadersAreCutOffAtTheDeadlineButIdleKeepAliveIsNot() throws Exception {
+        try (ApiFixture api = new ApiFixture(redis.url(), Map.of("HTTP_REQUEST_TIMEOUT", "1s"))) {
+            int port = api.api.port();
+            // One header byte every 300 ms: each read is well within the 1 s read timeout, so only
+            // a deadline over the whole head ends it. Without one it would run the whole 8 s.
+            long started = System.nanoTime();
+            int status = trickleHeaders(port, 8_000);
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(408, status, "trickled headers answered");
+            assertTrue(tookMillis < 4_000, "cut off after " + tookMillis + " ms, deadline 1 s");
+
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(5_000);
+                OutputStream out = socket.getOutputStream();
+                InputStream in = socket.getInputStream();
+                // A head that arrives in pieces but within the deadline is served...
+                out.write("GET /health HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                Thread.sleep(400);
+                out.write("\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertEquals(200, readStatusAndBody(in));
+                // ... and the time a keep-alive connection waits between requests is not head time.
+                Thread.sleep(1_500);
+                out.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                assertEquals(200, readStatusAndBody(in));
+            }
+        }
+    }
+
+    /** A request line and a header trickled a byte every 300 ms until the server answers or closes. */
+    private static int trickleHeaders(int port, long forMillis) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(8_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = socket.getInputStream();
+            out.write("GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: ".getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            long end = System.nanoTime() + forMillis * 1_000_000;
+            try {
+                while (System.nanoTime() < end && in.available() == 0) {
+                    Thread.sleep(300);
+                    out.write('a');
+                    out.flush();
+                }
+            } catch (java.io.IOException closed) {
+                return 0;
+            }
+            String line = new String(in.readNBytes(12), StandardCharsets.ISO_8859_1);
+            return line.startsWith("HTTP/1.1 ") && line.length() >= 12 ? Integer.parseInt(line.substring(9, 12)) : 0;
+        } catch (java.net.SocketException e) {
+            return 0;
+        }
+    }
+
+    /** Reads one answer with a Content-Length body; its status. */
+    private static int readStatusAndBody(InputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("closed after " + head);
+            }
+            head.append((char) b);
+        }
+        int length = 0;
+        for (String line : head.toString().split("\r\n")) {
+            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        in.readNBytes(length);
+        return Integer.parseInt(head.substring(9, 12));
+    }
+
     /** Sends {@code request}, then one byte every 400 ms for {@code trickleMillis}; the status, or 0 if closed. */
     private static int status(int port, String request, long trickleMillis) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {

@@ -8,6 +8,7 @@ import dev.switchboard.ports.out.CallLogEnd;
 import dev.switchboard.ports.out.CallLogStart;
 import dev.switchboard.ports.out.CallTurn;
 import dev.switchboard.ports.out.LeadContact;
+import dev.switchboard.ports.out.StoredRecording;
 import dev.switchboard.testsupport.PostgresFixture;
 import dev.switchboard.testsupport.RedisFixture;
 import org.junit.jupiter.api.AfterAll;
@@ -66,6 +67,14 @@ class CallLogsApiTest {
         // Business b has a call under the same sid (a provider bug, or a guess): it stays b's.
         store.callLogs().open(call("biz-b", SID, START));
         store.callLogs().saveTurn("biz-b", SID, new CallTurn(0, "caller", "b's secret", START));
+        // Recordings join their call by business and call sid; b's recording of its own call
+        // under the same sid stays b's.
+        store.recordings().save(new StoredRecording("biz-a", "RE" + "a".repeat(32), SID,
+                "https://api.twilio.com/2010-04-01/Accounts/AC1/Recordings/RE" + "a".repeat(32), Optional.of(74),
+                Optional.of("Are you open on Sunday? Yes, from ten to four."), StoredRecording.TRANSCRIBED,
+                START.plus(Duration.ofHours(1)).plusSeconds(80), Optional.empty()));
+        store.recordings().save(new StoredRecording("biz-b", "RE" + "b".repeat(32), SID, "u", Optional.empty(),
+                Optional.of("b's recorded secret"), StoredRecording.TRANSCRIBED, START, Optional.empty()));
     }
 
     @AfterAll
@@ -117,6 +126,16 @@ class CallLogsApiTest {
         assertEquals("caller", call.get("turns").get(1).get("speaker").asText());
         assertEquals(1, call.get("turns").get(1).get("seq").asInt());
         assertTrue(call.toString().indexOf("b's secret") < 0, call.toString());
+        assertEquals(1, call.get("recordings").size(), call.toString());
+        JsonNode recording = call.get("recordings").get(0);
+        assertEquals("RE" + "a".repeat(32), recording.get("recording_sid").asText());
+        assertEquals("transcribed", recording.get("status").asText());
+        assertEquals(74, recording.get("duration_seconds").asInt());
+        assertEquals("Are you open on Sunday? Yes, from ten to four.", recording.get("transcript").asText());
+        assertTrue(recording.get("deleted_at").isNull());
+        assertTrue(call.toString().indexOf("recorded secret") < 0 && call.toString().indexOf("api.twilio.com") < 0,
+                "neither b's recording nor the media URL: " + call);
+        assertEquals(0, json(get("/api/calls/" + sids.get(0), ApiFixture.BIZ_A_TOKEN)).get("recordings").size());
     }
 
     @Test
@@ -129,6 +148,8 @@ class CallLogsApiTest {
         assertEquals(404, get("/api/calls/not-a-sid!", ApiFixture.BIZ_A_TOKEN).statusCode());
         JsonNode own = json(get("/api/calls/" + SID, ApiFixture.BIZ_B_TOKEN));
         assertEquals("b's secret", own.get("transcript").asText().replace("caller: ", ""), "b sees its own call");
+        assertEquals("b's recorded secret", own.get("recordings").get(0).get("transcript").asText());
+        assertEquals(1, own.get("recordings").size());
         assertEquals(1, json(get("/api/calls", ApiFixture.BIZ_B_TOKEN)).get("total").asInt());
     }
 

@@ -229,23 +229,87 @@ class TwilioWebhookTest {
         assertEquals("wss://calls.example.com/ws/twilio/media", stream.getAttribute("url"));
         assertEquals(Map.of("CallSid", CALL, "From", CALLER, "To", BIZ_1_NUMBER, "Direction", "inbound",
                 "BusinessId", "biz-1", "TraceId", "req-voice-1"), streamParameters(stream));
+        // Recorded first (CALL_RECORDING defaults to on): <Start> does not block, so the stream
+        // connects at once, and the completed recording is reported for this call's business.
+        assertEquals("Start", ((Element) root.getElementsByTagName("*").item(0)).getTagName(), response.body());
+        Element recording = (Element) root.getElementsByTagName("Start").item(0).getChildNodes().item(0);
+        assertEquals("Recording", recording.getTagName(), response.body());
+        assertEquals(PUBLIC + "/webhook/twilio/recording?business_id=biz-1", recording.getAttribute("recordingStatusCallback"));
+        assertEquals("completed", recording.getAttribute("recordingStatusCallbackEvent"));
+        assertEquals("POST", recording.getAttribute("recordingStatusCallbackMethod"));
+        assertEquals("both", recording.getAttribute("track"));
+        assertEquals("mono", recording.getAttribute("channels"));
     }
 
     @Test
-    void voiceWebhookEnqueuesNothingWhileTheCallJobsHaveNoHandler() {
+    void withCallRecordingOffTheCallIsConnectedWithoutRecording() {
+        Map<String, String> env = new java.util.HashMap<>(TWILIO_ENV);
+        env.put("CALL_RECORDING", "off");
+        try (ApiRole unrecorded = ApiRole.start(ApiFixture.config(redis.url(), Map.of("TWILIO_AUTH_TOKEN", TOKEN)), env,
+                List.of())) {
+            PythonTwilioSigner.Signed signed = PythonTwilioSigner.sign(TOKEN, PUBLIC + "/webhook/twilio/voice",
+                    voiceParams(BIZ_1_NUMBER));
+            Document xml = twiml(post(unrecorded, "/webhook/twilio/voice", signed.body(), signed.signature(),
+                    "application/x-www-form-urlencoded", Map.of()));
+            assertEquals(1, xml.getElementsByTagName("Stream").getLength());
+            assertEquals(0, xml.getElementsByTagName("Start").getLength());
+            assertEquals(0, xml.getElementsByTagName("Recording").getLength());
+        }
+        env.put("CALL_RECORDING", "sometimes");
+        ConfigException e = assertThrows(ConfigException.class, () -> ApiRole.start(
+                ApiFixture.config(redis.url(), Map.of("TWILIO_AUTH_TOKEN", TOKEN)), env, List.of()));
+        assertTrue(e.getMessage().contains("CALL_RECORDING must be on or off"), e.getMessage());
+    }
+
+    @Test
+    void voiceWebhookEnqueuesThePromptJobOfTheCallOnHigh() {
         twiml(postSigned("/webhook/twilio/voice", voiceParams(BIZ_1_NUMBER)));
-        assertEquals(0, queued(), "prebuild_prompt_job, create_call_log_job, create_lead_from_call_job: not built yet");
-        assertEquals(0, redis.commands().keys("rq:job:*").size());
+
+        List<String> high = redis.commands().lrange("rq:queue:high", 0, -1);
+        assertEquals(1, high.size(), "prebuild_prompt_job only (the call log and lead are the calls role's)");
+        assertEquals(1, queued());
+        dev.switchboard.ports.out.JobView job;
+        try (dev.switchboard.adapters.redis.RedisConnections connections =
+                     dev.switchboard.adapters.redis.RedisConnections.connect(redis.url())) {
+            job = new dev.switchboard.adapters.redis.RedisJobInspection(connections, java.time.Clock.systemUTC())
+                    .find(dev.switchboard.ports.out.BusinessScope.all(), high.getFirst()).orElseThrow();
+        }
+        assertEquals("prebuild_prompt_job", job.name());
+        assertEquals("biz-1", job.businessId());
+        assertEquals(Map.of("business_id", "biz-1", "call_sid", CALL, "direction", "inbound", "from_number", CALLER,
+                "to_number", BIZ_1_NUMBER), job.kwargs());
+        assertEquals(high.getFirst(), redis.commands().get("job_lock:twilio:" + CALL + ":voice:prebuild_prompt_job"),
+                "deduplicated on the call");
     }
 
     @Test
-    void sameVoiceWebhookTwiceIsConnectedBothTimes() {
+    void sameVoiceWebhookTwiceIsConnectedBothTimesAndEnqueuesOnePromptJob() {
         Document first = twiml(postSigned("/webhook/twilio/voice", voiceParams(BIZ_1_NUMBER)));
         Document second = twiml(postSigned("/webhook/twilio/voice", voiceParams(BIZ_1_NUMBER)));
 
         assertEquals(1, first.getElementsByTagName("Stream").getLength());
         assertEquals(1, second.getElementsByTagName("Stream").getLength(), "a retry is still connected");
-        assertEquals(0, queued());
+        assertEquals(1, queued(), "one prebuild_prompt_job per CallSid");
+        assertEquals(1, redis.commands().keys("rq:job:*").size());
+
+        Map<String, String> another = voiceParams(BIZ_1_NUMBER);
+        another.put("CallSid", "CA" + "0".repeat(31) + "1");
+        twiml(postSigned("/webhook/twilio/voice", another));
+        assertEquals(2, queued(), "another call, another job");
+    }
+
+    @Test
+    void withRedisDownACallIsStillConnectedWithoutItsPromptJob() {
+        redis.process().kill();
+        try {
+            Document xml = twiml(postSigned("/webhook/twilio/voice", voiceParams(BIZ_1_NUMBER)));
+            assertEquals(1, xml.getElementsByTagName("Stream").getLength(),
+                    "the caller is connected: the calls role's agent starts with a plain prompt");
+            HttpResponse<String> status = postSigned("/webhook/twilio/status", statusParams("completed"));
+            assertEquals(503, status.statusCode(), "a callback that must enqueue still says: try again");
+        } finally {
+            redis.process().start();
+        }
     }
 
     @Test
@@ -330,6 +394,8 @@ class TwilioWebhookTest {
         Map<String, String> params = voiceParams(BIZ_1_NUMBER);
         Document accepted = twiml(postSigned("/webhook/twilio/voice?source=main%20line&x=1", params));
         assertEquals(1, accepted.getElementsByTagName("Stream").getLength(), "signed over the URL with its query");
+        assertEquals(1, queued(), "its prompt job");
+        redis.commands().flushall();   // the refusal below must enqueue nothing of its own
 
         // a signer that merged the query into the parameters signs something else
         Map<String, String> merged = new LinkedHashMap<>(params);
@@ -409,13 +475,34 @@ class TwilioWebhookTest {
     // ---- recording
 
     @Test
-    void completedRecordingOfAKnownBusinessIsAcknowledgedNamingTheJobThatIsNotBuiltYet() {
+    void completedRecordingEnqueuesOneRecordingJobPerRecordingSidForTheBusinessOfTheCallbackUrl() {
         HttpResponse<String> response = postSigned("/webhook/twilio/recording?business_id=biz-1",
                 recordingParams("completed"));
 
         assertEquals(200, response.statusCode(), response.body());
-        assertTrue(json(response).path("ignored").asText().contains("recording_job"), response.body());
-        assertEquals(0, queued());
+        assertEquals(1, json(response).path("enqueued").asInt(), response.body());
+        String jobId = json(response).path("job_ids").get(0).asText();
+        assertTrue(jobId.startsWith("recording_job-"), jobId);
+        assertEquals(List.of(jobId), redis.commands().lrange("rq:queue:recordings", 0, -1));
+        assertEquals("biz-1", redis.commands().hget("rq:job:" + jobId, "business_id"));
+        dev.switchboard.ports.out.JobView job;
+        try (dev.switchboard.adapters.redis.RedisConnections connections =
+                     dev.switchboard.adapters.redis.RedisConnections.connect(redis.url())) {
+            job = new dev.switchboard.adapters.redis.RedisJobInspection(connections, java.time.Clock.systemUTC())
+                    .find(dev.switchboard.ports.out.BusinessScope.all(), jobId).orElseThrow();
+        }
+        assertEquals("biz-1", job.kwargs().get("business_id"));
+        assertEquals(CALL, job.kwargs().get("call_sid"));
+        assertEquals(RECORDING, job.kwargs().get("recording_sid"));
+
+        HttpResponse<String> retried = postSigned("/webhook/twilio/recording?business_id=biz-1",
+                recordingParams("completed"));
+        assertEquals(1, json(retried).path("duplicates").asInt(), retried.body());
+        Map<String, String> second = recordingParams("completed");
+        second.put("RecordingSid", "RE" + "0".repeat(31) + "2");
+        HttpResponse<String> another = postSigned("/webhook/twilio/recording?business_id=biz-1", second);
+        assertEquals(1, json(another).path("enqueued").asInt(), "a second recording of the same call: " + another.body());
+        assertEquals(2, queued());
     }
 
     @Test

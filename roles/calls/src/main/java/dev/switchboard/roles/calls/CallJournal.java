@@ -21,7 +21,8 @@ import java.util.logging.Logger;
 
 /**
  * The calls role's one path to the job store: a single thread ({@code sb-call-journal}), so that
- * no audio, TX, agent or recognizer thread ever waits for Redis. Duties:
+ * no audio, TX, agent or recognizer thread ever waits for Redis to take a write (the agent's one read,
+ * its prompt, is {@link CallPrompts}'s, bounded). Duties:
  * <ul>
  *   <li>takes the jobs of live calls (a call's start, each turn, its end) from any thread without
  *       blocking it ({@link #submit}: a bounded queue; when it is full the job is dropped, and

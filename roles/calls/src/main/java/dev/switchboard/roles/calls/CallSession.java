@@ -3,6 +3,7 @@ package dev.switchboard.roles.calls;
 import dev.switchboard.adapters.media.twilio.MuLaw;
 import dev.switchboard.domain.CallLogJobs;
 import dev.switchboard.domain.CallStreamParameters;
+import dev.switchboard.domain.HangupCallJob;
 import dev.switchboard.domain.VoiceConversation;
 import dev.switchboard.ports.in.MediaStreamSession;
 import dev.switchboard.ports.in.MediaStreamStart;
@@ -38,7 +39,8 @@ import java.util.logging.Logger;
  *   <li>inbound audio to speech-to-text, from the socket's thread (the one sender of the stream);</li>
  *   <li>the <b>TX loop</b> ({@code sb-call-<n>-tx}): paces outbound audio as 20 ms (160-byte) μ-law
  *       frames, a few frames ahead of real time, and sends each utterance's mark after its audio;</li>
- *   <li>the <b>agent loop</b> ({@code sb-call-<n>-agent}): greets, then answers each final
+ *   <li>the <b>agent loop</b> ({@code sb-call-<n>-agent}): takes the call's prepared prompt
+ *       ({@link CallPrompts}: a bounded wait, on this thread only), greets, then answers each final
  *       transcript through the AI and speech synthesis, sentence by sentence;</li>
  *   <li><b>barge-in</b>: when the caller speaks over playback (loud inbound audio, or a transcript),
  *       drops the queued audio, sends {@code clear} and cancels the rest of the agent's answer;</li>
@@ -46,7 +48,9 @@ import java.util.logging.Logger;
  *       never a wait for Redis): the call log and the caller's lead at {@code start}, one job per
  *       turn (the caller's final transcripts, what the agent spoke), the finalization at the end
  *       ({@code completed} after {@code stop}, {@code interrupted} after anything else), which
- *       names how many turns came before it;</li>
+ *       names how many turns came before it; when the call ended for any reason but {@code stop}
+ *       (no media, a reaped socket, bad input, the role stopping), a {@code hangup_call_job} too,
+ *       so Twilio ends the call rather than only the stream;</li>
  *   <li>ending once ({@link #ended}): closes speech-to-text and the socket, interrupts and joins
  *       both threads, hands over the finalization, leaves the registry.</li>
  * </ul>
@@ -79,6 +83,7 @@ final class CallSession implements MediaStreamSession {
     private final SpeechToText stt;
     private final Consumer<CallSession> onEnd;
     private final CallJournal journal;
+    private final CallPrompts prompts;
     private final Clock clock;
     /** Guards the turn numbers: after the end's count is taken no turn is handed over. */
     private final Object turnLock = new Object();
@@ -101,9 +106,10 @@ final class CallSession implements MediaStreamSession {
     private Thread agent;
 
     CallSession(long id, MediaStreamOutput output, CallsSettings settings, ChatModel chat, TextToSpeech tts,
-                SpeechToText stt, CallJournal journal, Clock clock, Consumer<CallSession> onEnd) {
+                SpeechToText stt, CallJournal journal, CallPrompts prompts, Clock clock, Consumer<CallSession> onEnd) {
         this.id = id;
         this.journal = journal;
+        this.prompts = prompts;
         this.clock = clock;
         this.output = output;
         this.settings = settings;
@@ -159,9 +165,9 @@ final class CallSession implements MediaStreamSession {
             journal.started(new LiveCalls.Call(business, start.callSid()), CallLogJobs.started(call, traceId));
             lastMediaNanos = System.nanoTime();
             speech = stt.open(settings.language(), new Transcripts());
-            VoiceConversation conversation = new VoiceConversation(business, Optional.empty());
+            String callSid = start.callSid();
             tx = RoleThreads.startVirtual("sb-call-" + id + "-tx", this::transmit);
-            agent = RoleThreads.startVirtual("sb-call-" + id + "-agent", () -> converse(conversation));
+            agent = RoleThreads.startVirtual("sb-call-" + id + "-agent", () -> converse(business, callSid));
         }
         LOG.info(label + ": stream " + start.streamSid() + " started");
         agentInbox.offer(GREET);
@@ -260,6 +266,10 @@ final class CallSession implements MediaStreamSession {
                 count = turns;
             }
             journal.submit(CallLogJobs.ended(c, stopped, clock.instant(), count, reason, traceId));
+            if (!stopped) {
+                // We ended it, not the caller: make sure Twilio ends the call too (a worker job, never this thread).
+                journal.submit(HangupCallJob.request(c.businessId(), traceId, c.callSid(), reason));
+            }
         }
         onEnd.accept(this);
     }
@@ -328,8 +338,11 @@ final class CallSession implements MediaStreamSession {
         }
     }
 
-    /** The agent loop: the greeting, then one answer per caller turn. */
-    private void converse(VoiceConversation conversation) {
+    /** The agent loop: the call's prompt, the greeting, then one answer per caller turn. */
+    private void converse(String business, String callSid) {
+        CallPrompts.Choice choice = prompts.atStart(business, callSid, label);
+        VoiceConversation conversation = new VoiceConversation(choice.prompt());
+        boolean ownPrompt = choice.source() == CallPrompts.Source.CALL;
         while (state.get() == State.STREAMING) {
             String item;
             try {
@@ -348,6 +361,10 @@ final class CallSession implements MediaStreamSession {
                     turn(CallTurn.AGENT, greeting);
                     speak(greeting, gen);
                     continue;
+                }
+                if (!ownPrompt) {
+                    ownPrompt = true;   // one more look only: its job had the time until the caller spoke
+                    prompts.callPromptNow(business, callSid, label).ifPresent(conversation::usePrompt);
                 }
                 Optional<ChatRequest> request = conversation.callerSaid(item);
                 if (request.isEmpty()) {

@@ -26,11 +26,14 @@ final class CallSessions implements ConnectMediaStreamUseCase {
     private final ChatModel chat;
     private final TextToSpeech tts;
     private final SpeechToText stt;
+    private final CallPrompts prompts;
     private final Clock clock;
     private volatile CallJournal journal;
 
-    CallSessions(CallsSettings settings, ChatModel chat, TextToSpeech tts, SpeechToText stt, Clock clock) {
+    CallSessions(CallsSettings settings, ChatModel chat, TextToSpeech tts, SpeechToText stt, CallPrompts prompts,
+                 Clock clock) {
         this.settings = settings;
+        this.prompts = prompts;
         this.chat = chat;
         this.tts = tts;
         this.stt = stt;
@@ -44,7 +47,7 @@ final class CallSessions implements ConnectMediaStreamUseCase {
 
     @Override
     public MediaStreamSession connect(MediaStreamOutput output) {
-        CallSession session = new CallSession(opened.incrementAndGet(), output, settings, chat, tts, stt, journal, clock,
+        CallSession session = new CallSession(opened.incrementAndGet(), output, settings, chat, tts, stt, journal, prompts, clock,
                 live::remove);
         live.add(session);
         return session;
@@ -62,6 +65,11 @@ final class CallSessions implements ConnectMediaStreamUseCase {
     /** The calls being streamed now, for the liveness marks. */
     List<LiveCalls.Call> liveCalls() {
         return live.stream().map(CallSession::liveCall).flatMap(Optional::stream).toList();
+    }
+
+    /** Calls so far by where their agent's prompt came from. */
+    java.util.Map<CallPrompts.Source, Long> promptSources() {
+        return prompts.counts();
     }
 
     /** Ends every live call (shutdown). */

@@ -1,7 +1,9 @@
 package dev.switchboard.roles.calls;
 
+import dev.switchboard.adapters.http.CallsMetrics;
 import dev.switchboard.adapters.http.HealthHttpService;
 import dev.switchboard.adapters.http.HttpChatModel;
+import dev.switchboard.adapters.http.MetricsHttpService;
 import dev.switchboard.adapters.http.PortInUseException;
 import dev.switchboard.adapters.http.ServerLimits;
 import dev.switchboard.adapters.http.SwitchboardHttpServer;
@@ -15,6 +17,7 @@ import dev.switchboard.adapters.media.twilio.TwilioRequestSignatures;
 import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisLiveCalls;
+import dev.switchboard.adapters.redis.RedisPromptCache;
 import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.SpeechToText;
@@ -46,7 +49,8 @@ import java.util.logging.Logger;
  * the {@link CallJournal} and never by a realtime thread. Never: run periodic schedulers, write the
  * store.
  *
- * <p>Wiring, top to bottom: settings, Redis (the job queue and the live-call marks), speech,
+ * <p>Wiring, top to bottom: settings, Redis (the job queue, the live-call marks, the prepared
+ * prompts), speech,
  * the sessions and their journal, the reaper, then the server ({@link #start}) or, in {@code all}
  * mode, the routes the api's server mounts ({@link #embedded}).
  *
@@ -126,7 +130,7 @@ public final class CallsRole implements AutoCloseable {
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         CallSessions sessions = new CallSessions(settings, chatModel(settings, http), textToSpeech(settings, http), speech,
-                clock);
+                new CallPrompts(new RedisPromptCache(redis), settings.promptWait()), clock);
         CallJournal journal = new CallJournal(new RedisJobQueue(redis, clock, config.jobIdSecret()),
                 new RedisLiveCalls(redis), settings.livenessTtl(), sessions::liveCalls);
         sessions.journal(journal);
@@ -136,13 +140,15 @@ public final class CallsRole implements AutoCloseable {
         Optional<SwitchboardHttpServer> server = Optional.empty();
         if (ownServer) {
             RoleConfig.HttpLimits h = config.http();
+            // Its own /metrics: frame handling times and the process's cost, per call (docs/twilio.md).
+            CallsMetrics metrics = new CallsMetrics(sessions::active);
             List<HttpService> services = List.of(new HealthHttpService(config.role().id()),
-                    TwilioMediaStreamListener.refusedUpgrades(signature));
+                    new MetricsHttpService(metrics), TwilioMediaStreamListener.refusedUpgrades(signature));
             try {
                 server = Optional.of(SwitchboardHttpServer.start(config.port(), services, Optional.empty(),
                         ServerLimits.of(h.maxConnections(), h.maxConcurrentRequests(), h.idleTimeout(), h.requestTimeout(),
                                 h.maxHeaderBytes()),
-                        List.of(TwilioMediaStreamListener.routing(sessions, signature))));
+                        List.of(TwilioMediaStreamListener.routing(sessions, signature, metrics::mediaFrameHandled))));
             } catch (PortInUseException e) {
                 reaper.close();
                 journal.close();
@@ -243,6 +249,11 @@ public final class CallsRole implements AutoCloseable {
     /** Calls in progress. */
     public int activeCalls() {
         return sessions.active();
+    }
+
+    /** Calls so far by where their agent's prompt came from (the fallback is also logged per call). */
+    java.util.Map<CallPrompts.Source, Long> promptSources() {
+        return sessions.promptSources();
     }
 
     /** Call jobs given up so far (journal full, or Redis down too long). */

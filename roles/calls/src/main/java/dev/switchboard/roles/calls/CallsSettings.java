@@ -38,11 +38,13 @@ import java.util.Set;
  * @param livenessTtl    {@code CALL_LIVENESS_TTL} (default 30 s): how long a mark that this process
  *                       serves a call lasts (renewed every third of it); a call of a process that
  *                       died is finalized as interrupted once its mark ran out
+ * @param promptWait     {@code CALL_PROMPT_WAIT} (default 300 ms): how long a call's agent waits for
+ *                       its prepared prompt from Redis before it greets with a plain one
  */
 public record CallsSettings(Duration mediaTimeout, Set<String> businesses, Optional<String> speechEndpoint,
                             String language, Optional<HttpChatModel.Settings> ai,
                             Optional<HttpTextToSpeech.Settings> tts, Optional<URI> callsPublicUrl,
-                            Duration livenessTtl) {
+                            Duration livenessTtl, Duration promptWait) {
 
     /** Where Twilio opens media streams (also in {@code TwilioMediaStreamListener.PATH}). */
     static final String MEDIA_PATH = "/ws/twilio/media";
@@ -118,10 +120,14 @@ public record CallsSettings(Duration mediaTimeout, Set<String> businesses, Optio
         if (liveness.toMillis() < 300) {
             problems.add("CALL_LIVENESS_TTL must be at least 300ms");
         }
+        Duration promptWait = duration(env, "CALL_PROMPT_WAIT", Duration.ofMillis(300), problems);
+        if (promptWait.toMillis() < 1 || promptWait.compareTo(Duration.ofSeconds(5)) > 0) {
+            problems.add("CALL_PROMPT_WAIT must be between 1ms and 5s");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new CallsSettings(timeout, businesses, speech, language, ai, tts, callsUrl, liveness);
+        return new CallsSettings(timeout, businesses, speech, language, ai, tts, callsUrl, liveness, promptWait);
     }
 
     /** The signed URL of a stream's upgrade: {@code CALLS_PUBLIC_URL} + {@link #MEDIA_PATH}. */

@@ -1,5 +1,6 @@
 package dev.switchboard.roles.calls;
 
+import dev.switchboard.testsupport.FakeSpeechService;
 import static dev.switchboard.roles.calls.TwilioMediaClient.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,6 +69,8 @@ class CallRecordTest {
                 assertEquals("stream", end.kwargs().get("source"));
                 assertEquals("completed", end.kwargs().get("outcome"));
                 assertEquals(3, ((Number) end.kwargs().get("turns")).intValue());
+                Thread.sleep(300);   // the journal hands jobs over in order: a hang-up would be right behind
+                assertEquals(List.of(), hangups(jobs, "CA-record"), "the caller hung up: nothing for us to end");
                 assertEquals(0, calls.droppedJobs());
             }
         }
@@ -89,7 +92,41 @@ class CallRecordTest {
             JobView end = named(jobs, "finalize_call_log_job").getFirst();
             assertEquals("interrupted", end.kwargs().get("outcome"));
             assertTrue(String.valueOf(end.kwargs().get("reason")).contains("socket"), end.kwargs().toString());
+            await(() -> hangups(jobs, "CA-dropped").size() == 1, "the hang-up of a call that ended without stop");
         }
+    }
+
+    @Test
+    void aStreamTheWatchdogEndsIsHungUpAtTwilioByExactlyOneJob() throws Exception {
+        Map<String, String> env = TwilioMediaClient.env(redis.url(), "CALL_MEDIA_TIMEOUT", "1s");
+        try (HttpClient http = HttpClient.newHttpClient();
+             CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+             RedisConnections connections = RedisConnections.connect(redis.url())) {
+            TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true);
+            twilio.connectedAndStart("CA-silent", "biz-1");
+            twilio.silence(3);
+            // No more media: the watchdog ends the call after CALL_MEDIA_TIMEOUT and closes the socket.
+            twilio.awaitClose(WAIT);
+            RedisJobInspection jobs = new RedisJobInspection(connections, Clock.systemUTC());
+            await(() -> hangups(jobs, "CA-silent").size() == 1, "the hang-up");
+            JobView hangup = hangups(jobs, "CA-silent").getFirst();
+            assertEquals("biz-1", hangup.businessId());
+            assertEquals("high", hangup.queue());
+            assertEquals("t-1", hangup.traceId(), "the call's trace");
+            assertTrue(String.valueOf(hangup.kwargs().get("reason")).contains("no media"), hangup.kwargs().toString());
+            assertEquals("interrupted", named(jobs, "finalize_call_log_job").stream()
+                    .filter(j -> "CA-silent".equals(j.kwargs().get("call_sid"))).findFirst().orElseThrow()
+                    .kwargs().get("outcome"));
+            Thread.sleep(600);   // the reaper keeps running: it must not end (and hang up) the call again
+            assertEquals(1, hangups(jobs, "CA-silent").size());
+            assertEquals(0, calls.droppedJobs());
+        }
+    }
+
+    /** The {@code hangup_call_job}s of one call, on the {@code high} queue, of biz-1 only. */
+    private static List<JobView> hangups(RedisJobInspection jobs, String callSid) {
+        return jobs.list(BusinessScope.of("biz-1"), JobStatus.QUEUED, "high", 0, 500).jobs().stream()
+                .filter(j -> j.name().equals("hangup_call_job") && callSid.equals(j.kwargs().get("call_sid"))).toList();
     }
 
     @Test

@@ -32,7 +32,9 @@ class MediaStreamTest {
 
     @BeforeAll
     static void start() {
-        Map<String, String> env = TwilioMediaClient.env(redis.url(), "CALL_MEDIA_TIMEOUT", "1s");
+        Map<String, String> env = TwilioMediaClient.env(redis.url(), "CALL_MEDIA_TIMEOUT", "1s",
+                // The head of each HTTP request has a 1 s deadline; a media stream lives far longer.
+                "HTTP_REQUEST_TIMEOUT", "1s");
         calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
         http = HttpClient.newHttpClient();
     }
@@ -125,6 +127,22 @@ class MediaStreamTest {
             }
         }
         awaitTrue(() -> calls.activeCalls() == 0, "every session ended");
+    }
+
+    @Test
+    void aStreamOutlivesTheRequestHeadDeadline() throws Exception {
+        try (TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
+            twilio.connectedAndStart("CA-long", "biz-1");
+            long end = System.nanoTime() + 2_500_000_000L; // 2.5 × HTTP_REQUEST_TIMEOUT
+            while (System.nanoTime() < end) {
+                twilio.silence(1);
+                Thread.sleep(20);
+            }
+            assertEquals(1, calls.activeCalls(), "the call is still live");
+            twilio.stop();
+            assertEquals(1000, twilio.awaitClose(WAIT));
+        }
+        awaitTrue(() -> calls.activeCalls() == 0, "the call ended");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.switchboard.roles.calls;
 
+import dev.switchboard.testsupport.FakeSpeechService;
 import static dev.switchboard.roles.calls.TwilioMediaClient.event;
 import static dev.switchboard.roles.calls.TwilioMediaClient.payload;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -59,9 +59,7 @@ final class EnqueueCommand implements Callable<Integer> {
                     + " may be named)");
         }
         JobDefinition<?> definition = JobCatalogue.definition(job).orElseThrow(() -> new CliFailure(JobsCli.NOT_DONE,
-                JobCatalogue.NOT_BUILT_YET.contains(job)
-                        ? "job '" + job + "' is not built yet: no worker could run it"
-                        : "unknown job '" + job + "' (jobs: " + String.join(", ", new TreeSet<>(JobCatalogue.names())) + ")"));
+                "unknown job '" + job + "' (jobs: " + String.join(", ", new TreeSet<>(JobCatalogue.names())) + ")"));
         String traceId = "cli-" + UUID.randomUUID();
         JobRequest request;
         try {

@@ -32,6 +32,15 @@ public final class JobsCli {
     }
 
     /**
+     * The entry point of {@code bin/switchboard jobs ...} in each role's image (the images carry
+     * this module, not the launcher of {@code ./switchboard}): exits with {@link #run(String[])}'s
+     * status.
+     */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /**
      * {@code main}'s entry: the process's environment, stdout and stderr. The process is the
      * command's own, so the client library's logging is turned down for it.
      */

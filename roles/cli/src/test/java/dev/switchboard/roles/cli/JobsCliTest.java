@@ -263,6 +263,14 @@ class JobsCliTest {
         assertEquals(0, periodic.code(), periodic.toString());
         assertTrue(periodic.out().startsWith("enqueued reminders_tick_job as "), periodic.out());
         assertTrue(periodic.out().contains("(business _system, trace cli-"), periodic.out());
+
+        // The diagnostic job, for an operator checking a deployment: no hash written by hand.
+        Result noop = jobs("enqueue", "noop_job", "--kwargs", "{\"sleep_ms\":100,\"steps\":2}", "--json");
+        assertEquals(0, noop.code(), noop.toString());
+        JobView noopJob = new RedisJobInspection(connections, clock)
+                .find(BusinessScope.all(), noop.json().get("job_id").asText()).orElseThrow();
+        assertEquals("noop_job", noopJob.name());
+        assertEquals(Map.of("sleep_ms", 100, "steps", 2, "fail", false), noopJob.kwargs());
     }
 
     @Test
@@ -272,10 +280,16 @@ class JobsCliTest {
         assertTrue(unknown.err().startsWith("switchboard jobs: unknown job 'format_disk_job' (jobs: "), unknown.err());
         assertTrue(unknown.err().contains("push_send_job"), unknown.err());
 
-        String notBuilt = dev.switchboard.domain.JobCatalogue.NOT_BUILT_YET.get(0);
-        Result unbuilt = jobs("enqueue", notBuilt);
-        assertEquals(1, unbuilt.code(), unbuilt.toString());
-        assertTrue(unbuilt.err().contains("job '" + notBuilt + "' is not built yet"), unbuilt.err());
+        // Every job of the original system is built now: the recording jobs are in the list, and a
+        // recording_job is held to its codec like any other (a sid that could leave its URL path is refused).
+        assertTrue(unknown.err().contains("recording_job") && unknown.err().contains("cleanup_old_recordings_job"),
+                unknown.err());
+        Result badSid = jobs("enqueue", "recording_job", "--business", "biz-1", "--kwargs",
+                "{\"business_id\":\"biz-1\",\"call_sid\":\"CA1\",\"recording_sid\":\"../RE1\","
+                        + "\"recording_url\":\"https://api.twilio.com/x\",\"recording_status\":\"completed\"}");
+        assertEquals(1, badSid.code(), badSid.toString());
+        assertTrue(badSid.err().contains("refused:") && badSid.err().contains("'recording_sid' must be 2..64"),
+                badSid.err());
 
         Result missing = jobs("enqueue", "push_send_job", "--kwargs", "{\"user_id\":\"u\",\"title\":\"t\"}");
         assertEquals(1, missing.code(), missing.toString());
@@ -290,6 +304,10 @@ class JobsCliTest {
         Result extra = jobs("enqueue", "reminders_tick_job", "--kwargs", "{\"now\":true}");
         assertEquals(1, extra.code(), extra.toString());
         assertTrue(extra.err().contains("reminders_tick_job takes no argument 'now'"), extra.err());
+
+        Result tooLong = jobs("enqueue", "noop_job", "--kwargs", "{\"sleep_ms\":-5}");
+        assertEquals(1, tooLong.code(), tooLong.toString());
+        assertTrue(tooLong.err().contains("sleep_ms must be 0 to 600000, not -5"), tooLong.err());
 
         Result notJson = jobs("enqueue", "reminders_tick_job", "--kwargs", "{now");
         assertEquals(2, notJson.code(), notJson.toString());

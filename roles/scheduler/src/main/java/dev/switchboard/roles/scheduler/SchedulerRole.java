@@ -80,10 +80,6 @@ public final class SchedulerRole implements AutoCloseable {
                 new SchedulerLog(owner));
         SchedulerLoop loop = new SchedulerLoop(scheduler, settings.tick());
         log().info("scheduler " + owner + " starting: " + settings);
-        List<String> skipped = PeriodicJobs.skipped(settings.zone());
-        if (!skipped.isEmpty()) {
-            log().info("not scheduled, no handler yet: " + String.join(", ", skipped));
-        }
         loop.start();
         return new SchedulerRole(redis, scheduler, loop);
     }

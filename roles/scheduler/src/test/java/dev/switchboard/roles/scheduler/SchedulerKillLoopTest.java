@@ -159,7 +159,7 @@ class SchedulerKillLoopTest {
                       schedule time covered: %s .. %s (x%d, zone %s)
                       slots in Redis / expected: reminders_tick_job %d/%d, whatsapp_sessions_cleanup_job %d/%d,
                         reminders_cleanup_job %d/%d, cleanup_old_recordings_job %d/%d, gmail_sync_job %d/%d,
-                        finalize_abandoned_calls_job %d/%d
+                        finalize_abandoned_calls_job %d/%d, warmup_agents_job %d/%d
                       queue entries: default %d (distinct %d), maintenance %d (distinct %d), low %d (distinct %d);
                         missing %d;
                         after the last recorded tick (the last leader's slot in flight): %s
@@ -176,6 +176,7 @@ class SchedulerKillLoopTest {
                     count(maintenanceQueue, "cleanup_old_recordings_job@"), expected.get("cleanup_old_recordings_job").size(),
                     count(lowQueue, "gmail_sync_job@"), expected.get("gmail_sync_job").size(),
                     count(maintenanceQueue, "finalize_abandoned_calls_job@"), expected.get("finalize_abandoned_calls_job").size(),
+                    count(lowQueue, "warmup_agents_job@"), expected.get("warmup_agents_job").size(),
                     defaultQueue.size(), new HashSet<>(defaultQueue).size(),
                     maintenanceQueue.size(), new HashSet<>(maintenanceQueue).size(),
                     lowQueue.size(), new HashSet<>(lowQueue).size(), missing.size(), beyondLastTick,
@@ -187,7 +188,8 @@ class SchedulerKillLoopTest {
             assertEquals(maintenanceQueue.size(), new HashSet<>(maintenanceQueue).size(),
                     "no job enqueued twice on maintenance");
             assertEquals(lowQueue.size(), new HashSet<>(lowQueue).size(), "no job enqueued twice on low");
-            assertTrue(lowQueue.stream().allMatch(id -> id.startsWith("gmail_sync_job@")), "only the Gmail sync on low");
+            assertTrue(lowQueue.stream().allMatch(id -> id.startsWith("gmail_sync_job@") || id.startsWith("warmup_agents_job@")),
+                    "only the Gmail sync and the agents' warm-up on low");
             assertEquals(List.of(), missing.stream().limit(20).toList(), "no slot missing (first 20 shown)");
             assertTrue(beyondLastTick.size() <= 5 && beyondLastTick.stream().map(id -> id.substring(id.indexOf('@')))
                     .distinct().count() <= 1, "nothing but one slot group after the last tick: " + beyondLastTick);
@@ -297,7 +299,8 @@ class SchedulerKillLoopTest {
                 "cleanup_old_recordings_job", every("cleanup_old_recordings_job", 86_400, (threeAm + 3600) % 86_400,
                         after, upTo),
                 "gmail_sync_job", every("gmail_sync_job", 300, 0, after, upTo),
-                "finalize_abandoned_calls_job", every("finalize_abandoned_calls_job", 60, 0, after, upTo));
+                "finalize_abandoned_calls_job", every("finalize_abandoned_calls_job", 60, 0, after, upTo),
+                "warmup_agents_job", every("warmup_agents_job", 600, 0, after, upTo));
     }
 
     private static Set<String> every(String job, long periodSeconds, long offsetSeconds, Instant after, Instant upTo) {

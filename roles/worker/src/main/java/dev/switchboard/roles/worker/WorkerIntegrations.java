@@ -3,8 +3,13 @@ package dev.switchboard.roles.worker;
 import dev.switchboard.adapters.http.HttpChatModel;
 import dev.switchboard.adapters.http.HttpGmailMailbox;
 import dev.switchboard.adapters.http.HttpWhatsAppGateway;
+import dev.switchboard.adapters.media.speech.GoogleBatchSpeechToText;
+import dev.switchboard.adapters.media.speech.GoogleSpeechClients;
+import dev.switchboard.adapters.media.twilio.TwilioCallRecordings;
 import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.domain.EmbeddedChatModel;
+import dev.switchboard.ports.out.BatchSpeechToText;
+import dev.switchboard.ports.out.CallRecordings;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.GmailMailbox;
 import dev.switchboard.ports.out.WhatsAppGateway;
@@ -32,10 +37,17 @@ import java.util.Optional;
  * of broadcasts through it ({@code BROADCAST_RATE}, messages per second per business, default 1;
  * WhatsApp bans numbers that send like spammers) and Gmail ({@code GMAIL_CLIENT_ID},
  * {@code GMAIL_CLIENT_SECRET}, {@code GMAIL_API_URL}, {@code GMAIL_TOKEN_URL}, {@code GMAIL_TIMEOUT};
- * without the client, Gmail sync is off). Secrets never appear in {@link #toString()}.
+ * without the client, Gmail sync is off) and batch speech-to-text for call recordings
+ * ({@code GOOGLE_SPEECH_ENDPOINT}, {@code CALL_LANGUAGE}; unset: recordings are stored without a
+ * transcript). Twilio's account is {@link TwilioAccount}'s. Secrets never appear in {@link #toString()}.
  */
 record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway,
-                          double broadcastRate, Optional<HttpGmailMailbox.Settings> gmail) {
+                          double broadcastRate, Optional<HttpGmailMailbox.Settings> gmail,
+                          Optional<String> speechEndpoint, String language) {
+
+    /** The recordings' speech-to-text, and the client to close at shutdown (none when off). */
+    record RecordingSpeech(BatchSpeechToText speech, Optional<AutoCloseable> client) {
+    }
 
     static final double DEFAULT_BROADCAST_RATE = 1;
     static final URI GMAIL_API = URI.create("https://gmail.googleapis.com");
@@ -88,10 +100,38 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             gmail = Optional.of(new HttpGmailMailbox.Settings(gmailApi, gmailToken, clientId.get(), clientSecret.get(),
                     gmailTimeout, GMAIL_ATTEMPTS, GMAIL_BACKOFF, GMAIL_MAX_BACKOFF));
         }
+        Optional<String> speech = nonBlank(env, "GOOGLE_SPEECH_ENDPOINT");
+        if (speech.isPresent()) {
+            try {
+                GoogleSpeechClients.isLocal(speech.get());
+            } catch (IllegalArgumentException e) {
+                problems.add("GOOGLE_SPEECH_ENDPOINT must be host:port like speech.googleapis.com:443, was '"
+                        + speech.get() + "'");
+                speech = Optional.empty();
+            }
+        }
+        String language = nonBlank(env, "CALL_LANGUAGE").orElse("en-US");
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new WorkerIntegrations(ai, gateway, broadcastRate, gmail);
+        return new WorkerIntegrations(ai, gateway, broadcastRate, gmail, speech, language);
+    }
+
+    /**
+     * Google batch recognition for recordings over one {@code SpeechClient}, or
+     * {@link BatchSpeechToText#OFF} without {@code GOOGLE_SPEECH_ENDPOINT}.
+     */
+    RecordingSpeech recordingSpeech() {
+        if (speechEndpoint.isEmpty()) {
+            return new RecordingSpeech(BatchSpeechToText.OFF, Optional.empty());
+        }
+        try {
+            com.google.cloud.speech.v1.SpeechClient client = GoogleSpeechClients.create(speechEndpoint.get());
+            return new RecordingSpeech(new GoogleBatchSpeechToText(client, language), Optional.of(client));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("GOOGLE_SPEECH_ENDPOINT " + speechEndpoint.get() + ": no speech client ("
+                    + e.getMessage() + "); is GOOGLE_APPLICATION_CREDENTIALS set?");
+        }
     }
 
     /** The Gmail client, or empty when no OAuth client is configured (Gmail sync off). */
@@ -118,7 +158,9 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
                 .orElse("none (WHATSAPP_GATEWAY_URL unset: replies fail until it is set)")
                 + "; broadcasts at " + broadcastRate + " message(s)/s per business"
                 + "; Gmail: " + gmail.map(s -> "client " + s.clientId() + " at " + s.apiBase())
-                .orElse("off (GMAIL_CLIENT_ID unset)");
+                .orElse("off (GMAIL_CLIENT_ID unset)")
+                + "; recording transcripts: " + speechEndpoint.map(e -> "Google Speech at " + e + " (" + language + ")")
+                .orElse("off (GOOGLE_SPEECH_ENDPOINT unset: recordings are stored without a transcript)");
     }
 
     private static Optional<String> nonBlank(Map<String, String> env, String name) {

@@ -13,10 +13,10 @@ import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.adapters.redis.RedisLiveCalls;
+import dev.switchboard.adapters.redis.RedisPromptCache;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
-import dev.switchboard.ports.in.JobHandlers;
 import dev.switchboard.ports.out.VapidKeyPair;
 import dev.switchboard.ports.out.WebPushSender;
 import dev.switchboard.ports.out.WebhookSender;
@@ -43,8 +43,8 @@ import java.util.logging.Logger;
  * {@code WORKER_GRACE} to finish, and return the rest to their queues. Never: serve HTTP routes.
  *
  * <p>Wiring, top to bottom: the external services' settings, the clock jobs judge due times by,
- * the CRM store (PostgreSQL, migrated at start), Redis, one outbound HTTP client, the job types'
- * collaborators, the job runner.
+ * the CRM store (PostgreSQL, migrated at start), Redis, one outbound HTTP client, the recordings'
+ * speech client (when {@code GOOGLE_SPEECH_ENDPOINT} is set), the job types' collaborators, the job runner.
  */
 public final class WorkerRole implements AutoCloseable {
 
@@ -53,9 +53,11 @@ public final class WorkerRole implements AutoCloseable {
     private final HttpClient http;
     private final JobRunner runner;
     private final RoleConfig config;
+    private final java.util.Optional<AutoCloseable> speechClient;
 
     private WorkerRole(RoleConfig config, RedisConnections redis, PostgresStore store, HttpClient http,
-                       JobRunner runner) {
+                       JobRunner runner, java.util.Optional<AutoCloseable> speechClient) {
+        this.speechClient = speechClient;
         this.config = config;
         this.redis = redis;
         this.store = store;
@@ -81,6 +83,7 @@ public final class WorkerRole implements AutoCloseable {
     /** As {@link #start(RoleConfig)}, reading the external services' settings from {@code environment}. */
     public static WorkerRole start(RoleConfig config, Map<String, String> environment) {
         WorkerIntegrations integrations = WorkerIntegrations.fromEnvironment(environment);
+        TwilioAccount twilio = TwilioAccount.fromEnvironment(environment);
         NotificationSettings notifications = NotificationSettings.fromEnvironment(environment);
         DatabaseUrl databaseUrl = DatabaseUrl.parse(config.databaseUrl().orElseThrow(() -> new ConfigException(
                 "DATABASE_URL must be set: the worker's jobs keep the CRM's records in PostgreSQL"
@@ -91,29 +94,52 @@ public final class WorkerRole implements AutoCloseable {
         RedisConnections redis = RedisConnections.connect(config.redisUrl(),
                 new RedisConnections.ReplicationWait(config.redisWait().replicas(), config.redisWait().timeout()));
         HttpClient http = httpClient();
+        WorkerIntegrations.RecordingSpeech speech = integrations.recordingSpeech();
         JobRunner runner = new JobRunner(
                 new JobRunner.Settings(workerName(), config.queues(), config.concurrency(), config.workerLease(),
                         config.maxLeaseExpiries()),
                 new RedisJobClaims(redis, clock), new RedisJobMaintenance(redis, clock),
                 new RedisWorkerRegistry(redis, clock),
-                jobHandlers(collaborators(config, redis, store, integrations, notifications, http, clock, jobClock)));
-        log().info("worker's services: " + integrations.describe());
+                new JobCatalogue(collaborators(config, redis, store, integrations, twilio, speech, notifications, http,
+                        clock, jobClock)));
+        log().info("worker's services: " + integrations.describe() + "; " + twilio.describe());
         runner.start();
-        return new WorkerRole(config, redis, store, http, runner);
+        return new WorkerRole(config, redis, store, http, runner, speech.client());
     }
 
     private static JobCollaborators collaborators(RoleConfig config, RedisConnections redis, PostgresStore store,
-                                                  WorkerIntegrations integrations, NotificationSettings notifications,
+                                                  WorkerIntegrations integrations, TwilioAccount twilio,
+                                                  WorkerIntegrations.RecordingSpeech speech,
+                                                  NotificationSettings notifications,
                                                   HttpClient http, Clock clock, Clock jobClock) {
         OutboundGuard guard = outboundGuard(notifications, http);
-        return new JobCollaborators(store.businesses(), store.leads(), store.messages(), store.whatsAppSessions(),
-                store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(), store.webhookDeliveries(),
-                store.broadcasts(), store.gmailConnections(), store.callLogs(), new RedisLiveCalls(redis),
-                integrations.chatModel(http),
-                integrations.whatsAppGateway(http, clock), webPush(notifications, redis, guard, clock),
-                webhooks(notifications, guard, clock), new RedisSendPacer(redis, integrations.broadcastRate()),
-                integrations.gmailMailbox(http, clock), new RedisJobQueue(redis, clock, config.jobIdSecret()),
-                notifications.reminderRetention(), jobClock);
+        return storeCollaborators(store)
+                .liveCalls(new RedisLiveCalls(redis))
+                .prompts(new RedisPromptCache(redis))
+                .chat(integrations.chatModel(http))
+                .whatsApp(integrations.whatsAppGateway(http, clock))
+                .webPush(webPush(notifications, redis, guard, clock))
+                .webhooks(webhooks(notifications, guard, clock))
+                .broadcastPacer(new RedisSendPacer(redis, integrations.broadcastRate()))
+                .gmail(integrations.gmailMailbox(http, clock))
+                .telephony(twilio.telephony(http))
+                .callRecordings(twilio.callRecordings())
+                .batchSpeech(speech.speech())
+                .jobs(new RedisJobQueue(redis, clock, config.jobIdSecret()))
+                .reminderRetention(notifications.reminderRetention())
+                .clock(jobClock)
+                .build();
+    }
+
+    /** The collaborators the PostgreSQL store provides: every repository (the worker tests use it too). */
+    static JobCollaborators.Builder storeCollaborators(PostgresStore store) {
+        return JobCollaborators.builder()
+                .businesses(store.businesses()).leads(store.leads()).messages(store.messages())
+                .sessions(store.whatsAppSessions()).pushSubscriptions(store.pushSubscriptions())
+                .reminders(store.reminders()).webhookEndpoints(store.webhookEndpoints())
+                .webhookDeliveries(store.webhookDeliveries()).broadcasts(store.broadcasts())
+                .gmailConnections(store.gmailConnections()).callLogs(store.callLogs())
+                .outboundCalls(store.outboundCalls()).recordings(store.recordings());
     }
 
     /**
@@ -151,10 +177,6 @@ public final class WorkerRole implements AutoCloseable {
         return new HttpWebhookSender(new HttpWebhookSender.Settings(notifications.webhookTimeout()), guard, clock);
     }
 
-    private static JobHandlers jobHandlers(JobCollaborators collaborators) {
-        return new DiagnosticJobs(new JobCatalogue(collaborators));
-    }
-
     /** One client for every outbound call of this process; its requests run on virtual threads. */
     private static HttpClient httpClient() {
         return HttpClient.newBuilder()
@@ -182,6 +204,13 @@ public final class WorkerRole implements AutoCloseable {
     @Override
     public void close() {
         runner.stop(config.workerGrace());
+        speechClient.ifPresent(client -> {
+            try {
+                client.close();
+            } catch (Exception e) {
+                log().warning("closing the speech client failed: " + e);
+            }
+        });
         http.close();
         redis.close();
         store.close();

@@ -2,12 +2,10 @@ package dev.switchboard.roles.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.adapters.http.HttpWebPushSender;
 import dev.switchboard.adapters.http.HttpWebhookSender;
 import dev.switchboard.adapters.http.HttpWhatsAppGateway;
 import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.StandardWebhookSignature;
-import dev.switchboard.adapters.http.VapidKeys;
 import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
@@ -17,7 +15,6 @@ import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisSendPacer;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
-import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
 import dev.switchboard.domain.StartBroadcastService;
@@ -84,17 +81,13 @@ class BroadcastJobTest {
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         queue = new RedisJobQueue(connections, clock);
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
-                store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
-                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(),
+        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
                 // A short timeout, so a test can make an answer arrive too late.
-                new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()), GATEWAY_SECRET,
-                        Duration.ofMillis(700)), http, clock),
-                new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com", Duration.ofSeconds(2), 2),
-                        VapidKeys.generate(), guard, clock),
-                new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                new RedisSendPacer(connections, 100), Optional.empty(), queue, Duration.ofDays(30), clock);
+                .whatsApp(new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()),
+                        GATEWAY_SECRET, Duration.ofMillis(700)), http, clock))
+                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                .broadcastPacer(new RedisSendPacer(connections, 100))
+                .build();
         runner = new JobRunner(new JobRunner.Settings("broadcast-worker", List.of("default", "broadcasts"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

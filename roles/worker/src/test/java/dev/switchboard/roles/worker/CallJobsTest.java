@@ -2,11 +2,9 @@ package dev.switchboard.roles.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.adapters.http.HttpWebPushSender;
 import dev.switchboard.adapters.http.HttpWebhookSender;
 import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.StandardWebhookSignature;
-import dev.switchboard.adapters.http.VapidKeys;
 import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
@@ -16,7 +14,6 @@ import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisLiveCalls;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.CallLogJobs;
-import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.FinalizeAbandonedCallsJob;
 import dev.switchboard.domain.FinalizeCallLogJob;
 import dev.switchboard.domain.JobCatalogue;
@@ -32,7 +29,6 @@ import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.ports.out.Lead;
 import dev.switchboard.ports.out.LiveCalls;
-import dev.switchboard.ports.out.WhatsAppSendException;
 import dev.switchboard.testsupport.FakeWebhookReceiver;
 import dev.switchboard.testsupport.PostgresFixture;
 import dev.switchboard.testsupport.RedisFixture;
@@ -94,16 +90,10 @@ class CallJobsTest {
         queue = new RedisJobQueue(connections, clock);
         live = new RedisLiveCalls(connections);
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
-                store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(), live,
-                new EmbeddedChatModel(), message -> {
-                    throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
-                },
-                new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com", Duration.ofSeconds(2), 2),
-                        VapidKeys.generate(), guard, clock),
-                new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                dev.switchboard.ports.out.SendPacer.UNPACED, Optional.empty(), queue, Duration.ofDays(30), clock);
+        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+                .liveCalls(live)
+                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                .build();
         runner = new JobRunner(new JobRunner.Settings("calls-worker", List.of("high", "default", "maintenance"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

@@ -12,11 +12,9 @@ import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.ConnectGmailService;
-import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.GmailSyncJob;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
-import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.domain.PeriodicJobs;
 import dev.switchboard.ports.in.ConnectGmailCommand;
 import dev.switchboard.ports.in.ConnectGmailUseCase;
@@ -25,7 +23,6 @@ import dev.switchboard.ports.out.GmailConnection;
 import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.Lead;
 import dev.switchboard.ports.out.LeadContact;
-import dev.switchboard.ports.out.WhatsAppSendException;
 import dev.switchboard.testsupport.FakeGmail;
 import dev.switchboard.testsupport.FakeWebhookReceiver;
 import dev.switchboard.testsupport.PostgresFixture;
@@ -88,16 +85,10 @@ class GmailSyncJobTest {
         HttpGmailMailbox mailbox = new HttpGmailMailbox(new HttpGmailMailbox.Settings(URI.create(gmail.apiBase()),
                 URI.create(gmail.tokenUri()), CLIENT_ID, CLIENT_SECRET, Duration.ofSeconds(5), 2, Duration.ofMillis(10),
                 Duration.ofMillis(50)), http, clock);
-        JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
-                store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
-                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(),
-                message -> {
-                    throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
-                }, (subscription, notification) -> {
-                    throw new AssertionError("no pushes in this test");
-                }, new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                SendPacer.UNPACED, Optional.of(mailbox), queue, Duration.ofDays(30), clock);
+        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                .gmail(Optional.of(mailbox))
+                .build();
         runner = new JobRunner(new JobRunner.Settings("gmail-worker", List.of("default", "low"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

@@ -14,7 +14,6 @@ import dev.switchboard.adapters.redis.RedisJobClaims;
 import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
-import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobDefinition;
 import dev.switchboard.domain.JobCollaborators;
@@ -27,12 +26,10 @@ import dev.switchboard.ports.out.JobQueue;
 import dev.switchboard.ports.out.NewReminder;
 import dev.switchboard.ports.out.PushSubscription;
 import dev.switchboard.ports.out.Reminder;
-import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.ports.out.StoredPushSubscription;
 import dev.switchboard.ports.out.VapidKeyPair;
 import dev.switchboard.ports.out.WebhookDelivery;
 import dev.switchboard.ports.out.WebhookEndpoint;
-import dev.switchboard.ports.out.WhatsAppSendException;
 import dev.switchboard.testsupport.FakePushService;
 import dev.switchboard.testsupport.FakeWebhookReceiver;
 import dev.switchboard.testsupport.PostgresFixture;
@@ -91,16 +88,11 @@ class NotificationJobsTest {
         queue = new RedisJobQueue(connections, clock);
         // The fakes listen on loopback over plain http: the development policy.
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
-                store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
-                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(), message -> {
-                    throw new WhatsAppSendException("no gateway in this test", 0, false, Optional.empty());
-                },
-                new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com", Duration.ofSeconds(2), 2),
-                        vapid, guard, clock),
-                new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                SendPacer.UNPACED, Optional.empty(), queue, Duration.ofDays(30), clock);
+        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+                .webPush(new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com",
+                        Duration.ofSeconds(2), 2), vapid, guard, clock))
+                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                .build();
         runner = new JobRunner(new JobRunner.Settings("notify-worker", List.of("high", "default", "maintenance"), 4,
                 Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

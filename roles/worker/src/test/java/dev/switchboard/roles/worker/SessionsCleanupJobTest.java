@@ -11,7 +11,6 @@ import dev.switchboard.ports.in.JobHandler;
 import dev.switchboard.ports.out.ChatMessage;
 import dev.switchboard.ports.out.ChatModel;
 import dev.switchboard.ports.out.ChatModelException;
-import dev.switchboard.ports.out.ChatRequest;
 import dev.switchboard.ports.out.JobProgress;
 import dev.switchboard.ports.out.LeadContact;
 import dev.switchboard.testsupport.PostgresFixture;
@@ -62,29 +61,9 @@ class SessionsCleanupJobTest {
     }
 
     private JobHandler job(ChatModel chat) {
-        JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
-                store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(), new dev.switchboard.ports.out.LiveCalls() {
-                    @Override
-                    public void markLive(java.util.Collection<Call> calls, Duration ttl) {
-                        throw new AssertionError("the cleanup marks no call");
-                    }
-
-                    @Override
-                    public java.util.Set<Call> live(java.util.Collection<Call> calls) {
-                        throw new AssertionError("the cleanup looks at no call");
-                    }
-                }, chat, message -> {
-                    throw new AssertionError("the cleanup sends nothing");
-                }, (subscription, notification) -> {
-                    throw new AssertionError("the cleanup pushes nothing");
-                }, message -> {
-                    throw new AssertionError("the cleanup calls no webhook");
-                }, (business, wait) -> {
-                    throw new AssertionError("the cleanup broadcasts nothing");
-                }, Optional.empty(), request -> {
-                    throw new AssertionError("the cleanup enqueues nothing");
-                }, Duration.ofDays(30), clock);
+        JobCollaborators collaborators = TestCollaborators.of(store, request -> {
+            throw new AssertionError("the cleanup enqueues nothing");
+        }, clock).chat(chat).build();
         return new JobCatalogue(collaborators).handlerFor(WhatsAppSessionsCleanupJob.DEFINITION.name()).orElseThrow();
     }
 

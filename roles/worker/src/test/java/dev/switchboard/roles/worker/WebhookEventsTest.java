@@ -15,10 +15,8 @@ import dev.switchboard.adapters.redis.RedisJobMaintenance;
 import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.DedupeKeys;
-import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
-import dev.switchboard.ports.out.SendPacer;
 import dev.switchboard.domain.WebhookProcessJob;
 import dev.switchboard.ports.in.IncomingWhatsAppMessage;
 import dev.switchboard.ports.in.JobExecution;
@@ -89,16 +87,11 @@ class WebhookEventsTest {
         http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         queue = new RedisJobQueue(connections, clock);
         OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = new JobCollaborators(store.businesses(), store.leads(), store.messages(),
-                store.whatsAppSessions(), store.pushSubscriptions(), store.reminders(), store.webhookEndpoints(),
-                store.webhookDeliveries(), store.broadcasts(), store.gmailConnections(), store.callLogs(),
-                new dev.switchboard.adapters.redis.RedisLiveCalls(connections), new EmbeddedChatModel(),
-                new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()), GATEWAY_SECRET,
-                        Duration.ofSeconds(5)), http, clock),
-                (subscription, notification) -> {
-                    throw new AssertionError("no pushes in this test");
-                }, new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock),
-                SendPacer.UNPACED, Optional.empty(), queue, Duration.ofDays(30), clock);
+        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+                .whatsApp(new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()),
+                        GATEWAY_SECRET, Duration.ofSeconds(5)), http, clock))
+                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                .build();
         catalogue = new JobCatalogue(collaborators);
         runner = new JobRunner(new JobRunner.Settings("events-worker", List.of("default"), 4, Duration.ofSeconds(5), 3),
                 new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),

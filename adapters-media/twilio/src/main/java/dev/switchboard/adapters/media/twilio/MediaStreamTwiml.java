@@ -2,7 +2,10 @@ package dev.switchboard.adapters.media.twilio;
 
 import com.twilio.twiml.VoiceResponse;
 import com.twilio.twiml.voice.Connect;
+import com.twilio.twiml.voice.Hangup;
 import com.twilio.twiml.voice.Parameter;
+import com.twilio.twiml.voice.Recording;
+import com.twilio.twiml.voice.Start;
 import com.twilio.twiml.voice.Stream;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -15,11 +18,12 @@ import java.util.Objects;
  * <p>The result is the body of the reply to Twilio's voice webhook ({@code Content-Type: text/xml}):
  * <pre>{@code
  * <?xml version="1.0" encoding="UTF-8"?><Response><Connect><Stream url="wss://calls.example.com/ws/twilio/media">
- *   <Parameter name="CallSid" value="CA123"/>...</Stream></Connect></Response>
+ *   <Parameter name="CallSid" value="CA123"/>...</Stream></Connect><Hangup/></Response>
  * }</pre>
  * (on one line). {@code <Connect><Stream>} blocks: nothing after it runs while the WebSocket is open.
- * When our server closes the socket Twilio continues after {@code </Connect>}; there is nothing
- * there, so the document ends and the call hangs up.
+ * When our server closes the socket Twilio continues after {@code </Connect>}: {@code <Hangup/>}
+ * ends the call there and then (the calls role also hangs up through the REST API, {@code
+ * hangup_call_job}, since some setups were seen to keep the call after a closed socket).
  *
  * <p>Twilio accepts only {@code wss://} stream URLs and drops or rejects a query string, so data
  * for the stream travels as {@code <Parameter>} pairs; they arrive in the {@code start} message's
@@ -32,7 +36,7 @@ public final class MediaStreamTwiml {
     }
 
     /**
-     * Builds {@code <Response><Connect><Stream url="..."><Parameter .../>...</Stream></Connect></Response>}.
+     * Builds {@code <Response><Connect><Stream url="..."><Parameter .../>...</Stream></Connect><Hangup/></Response>}.
      *
      * @param streamUrl  the WebSocket URL Twilio connects to; must be absolute {@code wss://} with a
      *                   host, and without query or fragment
@@ -45,7 +49,23 @@ public final class MediaStreamTwiml {
      * @throws NullPointerException     if an argument, a name or a value is null
      */
     public static String connectStream(String streamUrl, Map<String, String> parameters) {
+        return connectStream(streamUrl, parameters, java.util.Optional.empty());
+    }
+
+    /**
+     * As {@link #connectStream(String, Map)}, and when {@code recordingStatusCallback} is given the
+     * call is recorded first: {@code <Start><Recording recordingStatusCallback="..."
+     * recordingStatusCallbackEvent="completed" channels="mono" track="both"/></Start>}. {@code <Start>}
+     * does not block, so the stream connects at once; the recording (both parties, mixed to one
+     * channel, which is what batch speech recognition takes) runs until the call ends, and Twilio
+     * then posts {@code RecordingStatus=completed} to the callback.
+     *
+     * @param recordingStatusCallback an absolute http(s) URL
+     */
+    public static String connectStream(String streamUrl, Map<String, String> parameters,
+                                       java.util.Optional<String> recordingStatusCallback) {
         Objects.requireNonNull(streamUrl, "streamUrl");
+        Objects.requireNonNull(recordingStatusCallback, "recordingStatusCallback");
         Objects.requireNonNull(parameters, "parameters");
         URI url = parseWss(streamUrl);
 
@@ -59,10 +79,35 @@ public final class MediaStreamTwiml {
             stream.parameter(new Parameter.Builder().name(name).value(value).build());
         });
 
-        return new VoiceResponse.Builder()
+        VoiceResponse.Builder response = new VoiceResponse.Builder();
+        recordingStatusCallback.ifPresent(callback -> response.start(new Start.Builder()
+                .recording(new Recording.Builder()
+                        .recordingStatusCallback(httpUrl(callback))
+                        .recordingStatusCallbackMethod(Recording.RecordingStatusCallbackMethod.POST)
+                        .recordingStatusCallbackEvents(Recording.Event.COMPLETED)
+                        .channels(Recording.Channels.MONO)
+                        .track(Recording.Track.BOTH)
+                        .build())
+                .build()));
+        return response
                 .connect(new Connect.Builder().stream(stream.build()).build())
+                .hangup(new Hangup.Builder().build())
                 .build()
                 .toXml();
+    }
+
+    private static String httpUrl(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("recording callback is not a URI: " + url, e);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("https") || scheme.equals("http")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("recording callback must be an absolute http(s) URL: " + url);
+        }
+        return url;
     }
 
     private static URI parseWss(String streamUrl) {

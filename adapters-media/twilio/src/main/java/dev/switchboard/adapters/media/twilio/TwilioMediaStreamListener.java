@@ -84,9 +84,24 @@ public final class TwilioMediaStreamListener implements WsListener {
         }
     }
 
+    /**
+     * Told how long each inbound {@code media} frame took to handle: from the moment Helidon hands
+     * its (first) text fragment to the listener to the moment the session is done with it (JSON
+     * parsing, base64, the session's work). Time the frame waited in the socket for a thread is not
+     * in it. Called on the connection's thread; must be cheap.
+     */
+    @FunctionalInterface
+    public interface FrameTimings {
+        FrameTimings NONE = nanos -> { };
+
+        void mediaHandled(long nanos);
+    }
+
     private final ConnectMediaStreamUseCase streams;
     private final Optional<UpgradeSignature> upgradeSignature;
+    private final FrameTimings timings;
     private final StringBuilder partial = new StringBuilder();
+    private long frameArrivedNanos;
     private Output output;
     private MediaStreamSession session;
 
@@ -95,8 +110,14 @@ public final class TwilioMediaStreamListener implements WsListener {
     }
 
     public TwilioMediaStreamListener(ConnectMediaStreamUseCase streams, Optional<UpgradeSignature> upgradeSignature) {
+        this(streams, upgradeSignature, FrameTimings.NONE);
+    }
+
+    public TwilioMediaStreamListener(ConnectMediaStreamUseCase streams, Optional<UpgradeSignature> upgradeSignature,
+                                     FrameTimings timings) {
         this.streams = streams;
         this.upgradeSignature = Objects.requireNonNull(upgradeSignature, "upgradeSignature");
+        this.timings = Objects.requireNonNull(timings, "timings");
     }
 
     /** The WebSocket routing of {@link #PATH}, accepting any upgrade: one listener per connection. */
@@ -106,7 +127,13 @@ public final class TwilioMediaStreamListener implements WsListener {
 
     /** The WebSocket routing of {@link #PATH}; with a signature, only Twilio's signed upgrades. */
     public static WsRouting.Builder routing(ConnectMediaStreamUseCase streams, Optional<UpgradeSignature> signature) {
-        return WsRouting.builder().endpoint(PATH, () -> new TwilioMediaStreamListener(streams, signature));
+        return routing(streams, signature, FrameTimings.NONE);
+    }
+
+    /** As {@link #routing(ConnectMediaStreamUseCase, Optional)}, telling {@code timings} of each media frame. */
+    public static WsRouting.Builder routing(ConnectMediaStreamUseCase streams, Optional<UpgradeSignature> signature,
+                                            FrameTimings timings) {
+        return WsRouting.builder().endpoint(PATH, () -> new TwilioMediaStreamListener(streams, signature, timings));
     }
 
     /**
@@ -151,15 +178,18 @@ public final class TwilioMediaStreamListener implements WsListener {
 
     @Override
     public void onMessage(WsSession ws, String text, boolean last) {
+        if (partial.isEmpty()) {
+            frameArrivedNanos = System.nanoTime();
+        }
         if (partial.length() + text.length() > MAX_FRAME_CHARS) {
             refuse("frame over " + MAX_FRAME_CHARS + " characters");
             return;
         }
-        partial.append(text);
         if (!last) {
+            partial.append(text);
             return;
         }
-        String frame = partial.toString();
+        String frame = partial.isEmpty() ? text : partial.append(text).toString();
         partial.setLength(0);
         try {
             dispatch(JSON.readTree(frame));
@@ -215,6 +245,7 @@ public final class TwilioMediaStreamListener implements WsListener {
                     return;
                 }
                 session.media(Base64.getDecoder().decode(media.path("payload").asText("")));
+                timings.mediaHandled(System.nanoTime() - frameArrivedNanos);
             }
             case "mark" -> session.mark(frame.path("mark").path("name").asText(""));
             case "dtmf" -> session.dtmf(frame.path("dtmf").path("digit").asText(""));

@@ -26,8 +26,29 @@ class MediaStreamTwimlTest {
                         + "<Response><Connect><Stream url=\"wss://example.test/ws/twilio/media\">"
                         + "<Parameter name=\"CallSid\" value=\"CA123\"/>"
                         + "<Parameter name=\"businessId\" value=\"b-42\"/>"
-                        + "</Stream></Connect></Response>",
+                        + "</Stream></Connect><Hangup/></Response>",
                 xml);
+    }
+
+    @Test
+    void aRecordedCallStartsItsRecordingBeforeConnectingTheStream() {
+        String xml = MediaStreamTwiml.connectStream(URL, Map.of("CallSid", "CA123"),
+                java.util.Optional.of("https://api.example.test/webhook/twilio/recording?business_id=b-42&x=1"));
+
+        assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+                        + "<Response><Start><Recording channels=\"mono\""
+                        + " recordingStatusCallback=\"https://api.example.test/webhook/twilio/recording?business_id=b-42&amp;x=1\""
+                        + " recordingStatusCallbackEvent=\"completed\" recordingStatusCallbackMethod=\"POST\""
+                        + " track=\"both\"/></Start>"
+                        + "<Connect><Stream url=\"wss://example.test/ws/twilio/media\">"
+                        + "<Parameter name=\"CallSid\" value=\"CA123\"/></Stream></Connect><Hangup/></Response>",
+                xml);
+        assertEquals(MediaStreamTwiml.connectStream(URL, Map.of()),
+                MediaStreamTwiml.connectStream(URL, Map.of(), java.util.Optional.empty()), "no callback: not recorded");
+        for (String bad : new String[]{"/webhook/twilio/recording", "ftp://x.test/r", "https:///nohost"}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> MediaStreamTwiml.connectStream(URL, Map.of(), java.util.Optional.of(bad)), bad);
+        }
     }
 
     @Test
@@ -42,7 +63,7 @@ class MediaStreamTwimlTest {
         String xml = MediaStreamTwiml.connectStream(URL, Map.of());
 
         assertTrue(xml.endsWith("<Response><Connect><Stream url=\"wss://example.test/ws/twilio/media\"/>"
-                + "</Connect></Response>"), xml);
+                + "</Connect><Hangup/></Response>"), xml);
     }
 
     @Test

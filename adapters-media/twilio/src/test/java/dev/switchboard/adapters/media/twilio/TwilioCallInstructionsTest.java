@@ -21,7 +21,7 @@ class TwilioCallInstructionsTest {
         assertEquals("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Connect>"
                 + "<Stream url=\"wss://calls.example.com/ws/twilio/media\">"
                 + "<Parameter name=\"CallSid\" value=\"CA1\"/><Parameter name=\"BusinessId\" value=\"biz-1\"/>"
-                + "</Stream></Connect></Response>", xml);
+                + "</Stream></Connect><Hangup/></Response>", xml);
     }
 
     @Test

@@ -1,0 +1,165 @@
+package dev.switchboard.adapters.postgres;
+
+import dev.switchboard.ports.out.RecordingRepository;
+import dev.switchboard.ports.out.StoredRecording;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The recordings table: one row per Twilio recording sid (its unique constraint is the conflict
+ * target), so a rerun of {@code recording_job} rewrites its own row and a redelivered callback
+ * cannot make a second. The upsert only touches a row of the same business, and never revives a
+ * deleted one.
+ */
+final class PostgresRecordingRepository implements RecordingRepository {
+    private static final String COLUMNS = "business_id, recording_sid, call_sid, url, duration_seconds, transcript,"
+            + " status, created_at, deleted_at";
+
+    private final Database database;
+
+    PostgresRecordingRepository(Database database) {
+        this.database = database;
+    }
+
+    @Override
+    public StoredRecording save(StoredRecording r) {
+        Objects.requireNonNull(r, "recording");
+        return database.transaction("save recording", connection -> {
+            PostgresLeadRepository.ensureBusiness(connection, r.businessId());
+            try (PreparedStatement upsert = connection.prepareStatement(
+                    "INSERT INTO recordings AS r (business_id, recording_sid, call_sid, url, duration_seconds,"
+                            + " transcript, status, created_at, updated_at, deleted_at)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?)"
+                            + " ON CONFLICT (recording_sid) DO UPDATE SET call_sid = EXCLUDED.call_sid,"
+                            + " url = EXCLUDED.url, duration_seconds = EXCLUDED.duration_seconds,"
+                            + " transcript = EXCLUDED.transcript, status = EXCLUDED.status, updated_at = now()"
+                            + " WHERE r.business_id = EXCLUDED.business_id AND r.status <> 'deleted'"
+                            + " RETURNING " + COLUMNS)) {
+                upsert.setString(1, r.businessId());
+                upsert.setString(2, r.recordingSid());
+                upsert.setString(3, r.callSid());
+                upsert.setString(4, r.url());
+                if (r.durationSeconds().isPresent()) {
+                    upsert.setInt(5, r.durationSeconds().get());
+                } else {
+                    upsert.setNull(5, Types.INTEGER);
+                }
+                upsert.setString(6, r.transcript().orElse(null));
+                upsert.setString(7, r.status());
+                Database.setInstant(upsert, 8, r.recordedAt());
+                Database.setInstant(upsert, 9, r.deletedAt().orElse(null));
+                try (ResultSet row = upsert.executeQuery()) {
+                    if (row.next()) {
+                        return recording(row);
+                    }
+                }
+            }
+            // No row: the sid is another business's, or a deleted recording of this one.
+            return find(connection, r.businessId(), r.recordingSid()).orElseThrow(() -> new IllegalArgumentException(
+                    "recording " + r.recordingSid() + " belongs to another business"));
+        });
+    }
+
+    @Override
+    public Optional<StoredRecording> find(String businessId, String recordingSid) {
+        return database.run("find recording", connection -> find(connection, businessId, recordingSid));
+    }
+
+    @Override
+    public boolean heldByAnotherBusiness(String businessId, String recordingSid) {
+        return database.run("check recording owner", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT 1 FROM recordings WHERE recording_sid = ? AND business_id <> ?")) {
+                query.setString(1, recordingSid);
+                query.setString(2, businessId);
+                try (ResultSet row = query.executeQuery()) {
+                    return row.next();
+                }
+            }
+        });
+    }
+
+    private static Optional<StoredRecording> find(Connection connection, String businessId, String recordingSid)
+            throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT " + COLUMNS + " FROM recordings WHERE business_id = ? AND recording_sid = ?")) {
+            query.setString(1, businessId);
+            query.setString(2, recordingSid);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next() ? Optional.of(recording(row)) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public List<StoredRecording> forCall(String businessId, String callSid) {
+        return database.run("find a call's recordings", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM recordings"
+                    + " WHERE business_id = ? AND call_sid = ? ORDER BY created_at, recording_sid")) {
+                query.setString(1, businessId);
+                query.setString(2, callSid);
+                return list(query);
+            }
+        });
+    }
+
+    /** Served by the partial index {@code recordings_created} (not deleted, by age). */
+    @Override
+    public List<StoredRecording> dueForDeletion(Instant cutoff, int limit) {
+        Objects.requireNonNull(cutoff, "cutoff");
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1");
+        }
+        return database.run("find recordings past retention", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS + " FROM recordings"
+                    + " WHERE status <> 'deleted' AND created_at < ? ORDER BY created_at, recording_sid LIMIT ?")) {
+                Database.setInstant(query, 1, cutoff);
+                query.setInt(2, limit);
+                return list(query);
+            }
+        });
+    }
+
+    @Override
+    public boolean markDeleted(String businessId, String recordingSid, Instant at) {
+        Objects.requireNonNull(at, "at");
+        return database.run("mark recording deleted", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE recordings SET status = 'deleted',"
+                    + " deleted_at = ?, updated_at = now() WHERE business_id = ? AND recording_sid = ?"
+                    + " AND status <> 'deleted'")) {
+                Database.setInstant(update, 1, at);
+                update.setString(2, businessId);
+                update.setString(3, recordingSid);
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    private static List<StoredRecording> list(PreparedStatement query) throws SQLException {
+        List<StoredRecording> found = new ArrayList<>();
+        try (ResultSet row = query.executeQuery()) {
+            while (row.next()) {
+                found.add(recording(row));
+            }
+        }
+        return found;
+    }
+
+    private static StoredRecording recording(ResultSet row) throws SQLException {
+        int duration = row.getInt("duration_seconds");
+        Optional<Integer> durationSeconds = row.wasNull() ? Optional.empty() : Optional.of(duration);
+        return new StoredRecording(row.getString("business_id"), row.getString("recording_sid"),
+                row.getString("call_sid"), row.getString("url"), durationSeconds,
+                Optional.ofNullable(row.getString("transcript")), row.getString("status"),
+                Database.instant(row, "created_at"), Optional.ofNullable(Database.instant(row, "deleted_at")));
+    }
+}

@@ -1,0 +1,47 @@
+package dev.switchboard.ports.out;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Call recordings and their transcripts, one per provider recording id. Every read and write but
+ * the retention sweep's is scoped to one business. Every method may throw
+ * {@link StoreUnavailableException}.
+ */
+public interface RecordingRepository {
+
+    /**
+     * Stores the recording, or rewrites the one stored under its id with the same values (a rerun).
+     * Its {@code recordedAt} stays the first one's; a recording already {@code deleted} stays so. A
+     * business the store does not know yet is created unconfigured.
+     *
+     * @return the recording as stored now
+     * @throws IllegalArgumentException when another business holds a recording with this id
+     */
+    StoredRecording save(StoredRecording recording);
+
+    Optional<StoredRecording> find(String businessId, String recordingSid);
+
+    /**
+     * Whether a business other than {@code businessId} holds a recording with this id (says
+     * nothing more of it): a job checks it before it fetches any audio.
+     */
+    boolean heldByAnotherBusiness(String businessId, String recordingSid);
+
+    /** The recordings of one call, oldest first (empty for another business's call). */
+    List<StoredRecording> forCall(String businessId, String callSid);
+
+    /**
+     * Recordings of every business stored before {@code cutoff} and not yet deleted, oldest first:
+     * the retention sweep's work list.
+     */
+    List<StoredRecording> dueForDeletion(Instant cutoff, int limit);
+
+    /**
+     * Marks the recording's audio deleted (at {@code at}); idempotent.
+     *
+     * @return whether this call marked it (false: already deleted, or no such recording in the business)
+     */
+    boolean markDeleted(String businessId, String recordingSid, Instant at);
+}
