@@ -49,6 +49,13 @@ final class CallJournal implements AutoCloseable {
     private record Entry(List<JobRequest> jobs, Optional<LiveCalls.Call> markFirst, long submittedNanos) {
     }
 
+    /**
+     * What {@link #close} puts in the queue to wake the thread for its drain. An interrupt would
+     * do it too, but one landing inside a Redis write cancels the command after it may have been
+     * sent: the write would be retried on the strength of the job's dedupe alone.
+     */
+    private static final Entry WAKE = new Entry(List.of(), Optional.empty(), 0);
+
     private final JobQueue queue;
     private final LiveCalls live;
     private final Duration livenessTtl;
@@ -106,9 +113,6 @@ final class CallJournal implements AutoCloseable {
         long backoffMs = 50;
         while (running || (head != null || !pending.isEmpty()) && System.nanoTime() < drainUntilNanos) {
             try {
-                if (!running) {
-                    Thread.interrupted();   // the close's wake-up call; draining goes on to its deadline
-                }
                 if (System.nanoTime() >= nextMark && running) {
                     if (mark(liveNow.get())) {
                         nextMark = System.nanoTime() + markEveryNanos;
@@ -117,6 +121,9 @@ final class CallJournal implements AutoCloseable {
                 if (head == null) {
                     long wait = running ? Math.max(1, nextMark - System.nanoTime()) : TimeUnit.MILLISECONDS.toNanos(10);
                     head = pending.poll(wait, TimeUnit.NANOSECONDS);
+                    if (head == WAKE) {
+                        head = null;   // the close's wake-up call; draining goes on to its deadline
+                    }
                     if (head == null) {
                         continue;
                     }
@@ -135,13 +142,15 @@ final class CallJournal implements AutoCloseable {
                     backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
                 }
             } catch (InterruptedException e) {
-                // close() wakes the thread: the loop's condition decides whether to drain or stop
+                // Nobody should interrupt this thread (close() wakes it with WAKE): the loop goes on.
+                LOG.fine("call journal interrupted; ignored");
             } catch (RuntimeException e) {
                 // A bug, not an outage: never let it end the journal.
                 LOG.log(Level.SEVERE, "call journal: " + e, e);
                 head = null;
             }
         }
+        pending.remove(WAKE);
         int left = pending.size() + (head == null ? 0 : 1);
         if (left > 0) {
             dropped.addAndGet(left);
@@ -203,7 +212,10 @@ final class CallJournal implements AutoCloseable {
     public void close() {
         drainUntilNanos = System.nanoTime() + DRAIN.toNanos();
         running = false;
-        thread.interrupt();
+        // offer never blocks; when the queue is full the thread is busy writing, not waiting in poll.
+        if (!pending.offer(WAKE)) {
+            LOG.fine("call journal full at close: its thread is busy, no wake-up needed");
+        }
         try {
             thread.join();
         } catch (InterruptedException e) {

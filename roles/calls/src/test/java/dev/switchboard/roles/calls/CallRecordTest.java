@@ -123,6 +123,49 @@ class CallRecordTest {
         }
     }
 
+    /**
+     * Stopping the role with 30 calls live: each is ended as interrupted, and every one of their
+     * finalizations and hang-ups reaches Redis before the role lets go of it. The journal is woken
+     * for its drain, not interrupted: an interrupt landing in a Redis write lost that write.
+     */
+    @Test
+    void stoppingTheRoleHandsEveryLiveCallsEndToRedis() throws Exception {
+        int n = 30;
+        Map<String, String> env = TwilioMediaClient.env(redis.url());
+        try (HttpClient http = HttpClient.newHttpClient();
+             RedisConnections connections = RedisConnections.connect(redis.url())) {
+            RedisJobInspection jobs = new RedisJobInspection(connections, Clock.systemUTC());
+            CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+            List<TwilioMediaClient> clients = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true);
+                    clients.add(twilio);
+                    twilio.connectedAndStart("CA-stop-" + i, "biz-1");
+                }
+                await(() -> ofCalls(named(jobs, "create_call_log_job"), "CA-stop-").size() == n, "every call's log");
+                for (TwilioMediaClient twilio : clients) {
+                    twilio.silence(2);
+                }
+            } finally {
+                calls.close();
+            }
+            // close() returned: whatever it handed over is in Redis now, no waiting.
+            List<JobView> ends = ofCalls(named(jobs, "finalize_call_log_job"), "CA-stop-");
+            assertEquals(n, ends.size(), "one finalization per call");
+            assertEquals(n, ends.stream().map(j -> j.kwargs().get("call_sid")).distinct().count());
+            assertTrue(ends.stream().allMatch(j -> "interrupted".equals(j.kwargs().get("outcome"))), ends.toString());
+            List<JobView> hangups = ofCalls(jobs.list(BusinessScope.of("biz-1"), JobStatus.QUEUED, "high", 0, 500).jobs()
+                    .stream().filter(j -> j.name().equals("hangup_call_job")).toList(), "CA-stop-");
+            assertEquals(n, hangups.size(), "one hang-up per call the role ended");
+            assertEquals(0, calls.droppedJobs());
+        }
+    }
+
+    private static List<JobView> ofCalls(List<JobView> jobs, String sidPrefix) {
+        return jobs.stream().filter(j -> String.valueOf(j.kwargs().get("call_sid")).startsWith(sidPrefix)).toList();
+    }
+
     /** The {@code hangup_call_job}s of one call, on the {@code high} queue, of biz-1 only. */
     private static List<JobView> hangups(RedisJobInspection jobs, String callSid) {
         return jobs.list(BusinessScope.of("biz-1"), JobStatus.QUEUED, "high", 0, 500).jobs().stream()

@@ -30,6 +30,12 @@ import java.util.logging.Logger;
  * {@code hardLimit} whatever happens. Every audio chunk is kept until a final result covers it
  * ({@code result_end_time}, counted from the start of that stream's audio), and what is not
  * covered yet is replayed first on the new stream: no audio is lost across a restart.
+ * What is kept is bounded by {@code replayWindow} (default {@link #DEFAULT_REPLAY_WINDOW}): a
+ * caller who stays quiet gets no final result, and without a bound a long silence would keep every
+ * frame of it (8 KB a second per call) and replay all of it at the next restart. Audio older than
+ * the window with no final result yet is dropped from the buffer: Google settles a final at every
+ * pause, so 15 s of audio with none is silence or noise, and replaying it would only delay the
+ * next transcript.
  * {@code OUT_OF_RANGE}, {@code UNAVAILABLE}, {@code INTERNAL} and {@code ABORTED} also restart the
  * stream the same way, up to {@link #MAX_ERROR_RESTARTS} times in a row; anything else stops
  * transcription for that call ({@link SpeechToText.Listener#failed}), never the call.
@@ -40,10 +46,13 @@ public final class GoogleSpeechToText implements SpeechToText {
     private static final Set<StatusCode.Code> RESTARTABLE = Set.of(StatusCode.Code.OUT_OF_RANGE,
             StatusCode.Code.UNAVAILABLE, StatusCode.Code.INTERNAL, StatusCode.Code.ABORTED);
     private static final int BYTES_PER_MS = 8;
+    /** How much unsettled audio is kept for a restart to replay: 15 s, 120 KB per call. */
+    public static final Duration DEFAULT_REPLAY_WINDOW = Duration.ofSeconds(15);
 
     private final SpeechClient client;
     private final Duration restartAfter;
     private final Duration hardLimit;
+    private final long replayBytes;
 
     /** Google's limits: restart at a pause after 4 minutes, at 290 s at the latest. */
     public GoogleSpeechToText(SpeechClient client) {
@@ -51,9 +60,17 @@ public final class GoogleSpeechToText implements SpeechToText {
     }
 
     public GoogleSpeechToText(SpeechClient client, Duration restartAfter, Duration hardLimit) {
+        this(client, restartAfter, hardLimit, DEFAULT_REPLAY_WINDOW);
+    }
+
+    public GoogleSpeechToText(SpeechClient client, Duration restartAfter, Duration hardLimit, Duration replayWindow) {
+        if (replayWindow.isNegative() || replayWindow.isZero()) {
+            throw new IllegalArgumentException("replayWindow must be positive: " + replayWindow);
+        }
         this.client = client;
         this.restartAfter = restartAfter;
         this.hardLimit = hardLimit;
+        this.replayBytes = replayWindow.toMillis() * BYTES_PER_MS;
     }
 
     @Override
@@ -71,6 +88,8 @@ public final class GoogleSpeechToText implements SpeechToText {
         private final Listener listener;
         /** Audio sent on the current stream not yet covered by a final result: {offset, bytes}. */
         private final Deque<Chunk> unsettled = new ArrayDeque<>();
+        /** The bytes in {@link #unsettled}, kept at most {@code replayBytes} (plus one chunk). */
+        private long unsettledBytes;
         private ClientStream<StreamingRecognizeRequest> current;
         private Generation generation;
         private long streamBytes;
@@ -109,7 +128,7 @@ public final class GoogleSpeechToText implements SpeechToText {
                 restart("stream age " + Duration.ofNanos(elapsed).toMillis() + " ms");
             }
             Chunk chunk = new Chunk(streamBytes, mulaw.clone());
-            unsettled.addLast(chunk);
+            keep(chunk);
             sendAudio(chunk.bytes);
         }
 
@@ -120,6 +139,7 @@ public final class GoogleSpeechToText implements SpeechToText {
             }
             closed = true;
             unsettled.clear();
+            unsettledBytes = 0;
             try {
                 current.closeSend();
             } catch (RuntimeException e) {
@@ -150,12 +170,22 @@ public final class GoogleSpeechToText implements SpeechToText {
             openStream();
             Deque<Chunk> replay = new ArrayDeque<>(unsettled);
             unsettled.clear();
+            unsettledBytes = 0;
             for (Chunk c : replay) {
                 Chunk moved = new Chunk(streamBytes, c.bytes);
-                unsettled.addLast(moved);
+                keep(moved);
                 sendAudio(moved.bytes);
             }
             LOG.fine("speech stream restarted (" + why + "), replayed " + replay.size() + " chunk(s)");
+        }
+
+        /** Caller holds the lock: keeps a chunk for replay, dropping the oldest beyond the window. */
+        private void keep(Chunk chunk) {
+            unsettled.addLast(chunk);
+            unsettledBytes += chunk.bytes.length;
+            while (unsettledBytes - unsettled.peekFirst().bytes.length >= replayBytes) {
+                unsettledBytes -= unsettled.removeFirst().bytes.length;
+            }
         }
 
         private void sendAudio(byte[] bytes) {
@@ -169,7 +199,7 @@ public final class GoogleSpeechToText implements SpeechToText {
             }
             long covered = endMs * BYTES_PER_MS;
             while (!unsettled.isEmpty() && unsettled.peekFirst().offset + unsettled.peekFirst().bytes.length <= covered) {
-                unsettled.removeFirst();
+                unsettledBytes -= unsettled.removeFirst().bytes.length;
             }
             errorRestarts = 0;
             if (System.nanoTime() - startedNanos >= restartAfter.toNanos()) {

@@ -36,12 +36,37 @@ class GoogleSpeechToTextTest {
         }
     }
 
-    /** Sends FRAMES numbered frames at 10 ms pace; returns the frame numbers final results named. */
+    /**
+     * A caller who stays quiet: the fake settles no final result until the end, so nothing is ever
+     * covered. Restarts replay only the last window of audio (10 frames here), not everything since
+     * the call began: the buffer is bounded, and the frames at the end are still heard.
+     */
+    @Test
+    void aLongSilenceKeepsOnlyTheReplayWindow() throws Exception {
+        try (ScriptedSpeechServer fake = new ScriptedSpeechServer(10_000, 100_000)) {
+            Set<Integer> heard = run(fake, Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(200));
+            int streams = fake.streams.get();
+            assertTrue(streams >= 3, "the hard limit restarted the stream: " + streams);
+            int windowFrames = 10; // 200 ms of audio: ten 160-byte (20 ms) frames
+            assertTrue(fake.framesReceived.get() <= FRAMES + (streams - 1) * (windowFrames + 1),
+                    "each restart replayed at most the window: " + fake.framesReceived.get() + " frames over "
+                            + streams + " streams (unbounded, every restart replays all since the start)");
+            assertTrue(heard.contains(FRAMES - 1) && heard.size() >= windowFrames,
+                    "the last stream's audio, its replayed window included, is still transcribed: " + heard);
+        }
+    }
+
     private static Set<Integer> run(ScriptedSpeechServer fake, Duration restartAfter, Duration hardLimit) throws Exception {
+        return run(fake, restartAfter, hardLimit, GoogleSpeechToText.DEFAULT_REPLAY_WINDOW);
+    }
+
+    /** Sends FRAMES numbered frames at 10 ms pace; returns the frame numbers final results named. */
+    private static Set<Integer> run(ScriptedSpeechServer fake, Duration restartAfter, Duration hardLimit,
+            Duration replayWindow) throws Exception {
         List<String> finals = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         try (SpeechClient client = GoogleSpeechClients.create(fake.endpoint())) {
-            SpeechToText stt = new GoogleSpeechToText(client, restartAfter, hardLimit);
+            SpeechToText stt = new GoogleSpeechToText(client, restartAfter, hardLimit, replayWindow);
             SpeechToText.Stream stream = stt.open("pt-BR", new SpeechToText.Listener() {
                 @Override
                 public void interim(String transcript, float stability) {

@@ -36,6 +36,8 @@ final class ScriptedSpeechServer implements AutoCloseable {
 
     final AtomicInteger streams = new AtomicInteger();
     final AtomicInteger limitErrors = new AtomicInteger();
+    /** Audio frames received over all streams, replays included. */
+    final AtomicInteger framesReceived = new AtomicInteger();
     private final Server server;
     private final long streamLimitMs;
     private final int framesPerFinal;
@@ -101,6 +103,7 @@ final class ScriptedSpeechServer implements AutoCloseable {
                     int index = audio.getInt();
                     audio.position(audio.position() + 156);
                     bytes += 160;
+                    framesReceived.incrementAndGet();
                     pending.add(index);
                     if (pending.size() == framesPerFinal) {
                         settle();
