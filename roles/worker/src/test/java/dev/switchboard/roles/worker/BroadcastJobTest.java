@@ -201,7 +201,10 @@ class BroadcastJobTest {
         assertEquals(30, perRecipient.size());
         assertTrue(perRecipient.values().stream().allMatch(n -> n == 1), perRecipient.toString());
         assertTrue(gateway.requests() > 30, "the lost one was asked for again: " + gateway.requests());
-        assertEquals("2", redis.commands().hget("rq:job:" + started.jobId(), "attempts"), "the timeout was retried");
+        // At least one retry: the late answer's. On a loaded machine another send can miss the
+        // gateway's 700 ms too (CI saw 3 attempts); every recipient is still sent to exactly once.
+        int attempts = Integer.parseInt(redis.commands().hget("rq:job:" + started.jobId(), "attempts"));
+        assertTrue(attempts >= 2, "the timeout was retried: " + attempts + " attempt(s)");
     }
 
     @Test
