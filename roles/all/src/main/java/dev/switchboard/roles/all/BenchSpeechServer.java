@@ -27,7 +27,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Like a real recognizer it endpoints: after some speech (at least {@link #MIN_VOICED_FRAMES}
  * frames of 20 ms above a low level) followed by {@link #ENDPOINT_SILENT_FRAMES} silent ones, it
- * sends one final result with {@link #TRANSCRIPT}. It checks what Google checks first: the
+ * sends one final result with {@link #TRANSCRIPT}. Like Google with {@code interim_results} it
+ * also sends an interim result while the caller speaks (one per utterance, once
+ * {@link #MIN_VOICED_FRAMES} frames were voiced, with a low stability as Google's early interims
+ * have). It checks what Google checks first: the
  * stream's first message is its configuration, μ-law at 8000 Hz.
  *
  * <p>Which simulated caller a stream belongs to is read from the stream's first audio chunk:
@@ -146,7 +149,9 @@ final class BenchSpeechServer implements AutoCloseable {
                     loud = LOUD[audio.byteAt(i) & 0xFF];
                 }
                 if (loud) {
-                    voiced++;
+                    if (++voiced == MIN_VOICED_FRAMES) {
+                        out.onNext(interimResult());
+                    }
                     silent = 0;
                     return;
                 }
@@ -161,6 +166,15 @@ final class BenchSpeechServer implements AutoCloseable {
                         sink.sent(caller, now);
                     }
                 }
+            }
+
+            private StreamingRecognizeResponse interimResult() {
+                return StreamingRecognizeResponse.newBuilder().addResults(StreamingRecognitionResult.newBuilder()
+                                .setIsFinal(false)
+                                .setStability(0.01f)
+                                .addAlternatives(SpeechRecognitionAlternative.newBuilder()
+                                        .setTranscript(TRANSCRIPT.substring(0, TRANSCRIPT.indexOf(',')))))
+                        .build();
             }
 
             private StreamingRecognizeResponse finalResult() {
