@@ -62,15 +62,21 @@ class ImageModulesTest {
     }
 
     @org.junit.jupiter.api.Test
-    void theApiImageHoldsNoSpeechOrMediaStreamStack() throws Exception {
+    void theApiImageHoldsNoSpeechOrMediaStreamStackAndTheWorkerNoMediaStreams() throws Exception {
         Set<String> api = listModules("api");
         for (String module : List.of("com.google.cloud.speech", "switchboard.adapters.media.speech",
                 "switchboard.roles.runtime", "io.helidon.webserver.websocket", "io.helidon.websocket")) {
             assertFalse(api.contains(module), "api image holds " + module);
         }
         assertTrue(api.contains("io.helidon.webserver"), "the api image serves HTTP");
-        for (String module : List.of("io.helidon.webserver.websocket", "io.helidon.websocket", "com.google.cloud.speech")) {
-            assertFalse(listModules("worker").contains(module), "worker image holds " + module);
+        // The worker transcribes recordings (batch Recognize) and places and ends calls through
+        // Twilio's REST API, so it holds the speech and Twilio stacks; it serves no media streams.
+        Set<String> worker = listModules("worker");
+        for (String module : List.of("io.helidon.webserver.websocket", "io.helidon.websocket")) {
+            assertFalse(worker.contains(module), "worker image holds " + module);
+        }
+        for (String module : List.of("com.google.cloud.speech", "switchboard.adapters.media.speech", "twilio")) {
+            assertTrue(worker.contains(module), "the worker image lacks " + module);
         }
         Set<String> calls = listModules("calls");
         for (String module : List.of("com.google.cloud.speech", "switchboard.adapters.media.speech", "io.helidon.webserver.websocket")) {

@@ -66,6 +66,12 @@ final class CallSession implements MediaStreamSession {
     static final int BARGE_IN_FRAMES = 10;
     private static final Logger LOG = Logger.getLogger(CallSession.class.getName());
     private static final String GREET = "\u0000greet";
+    /**
+     * Put in the agent's inbox at the caller's first interim transcript: the one more look for the
+     * call's own prompt happens while the caller is still talking, not between the final transcript
+     * and the answer (where it cost a Redis round trip of the first answer's latency).
+     */
+    private static final String LOOK_FOR_PROMPT = "\u0000look";
 
     enum State { AWAIT_START, STREAMING, ENDED }
 
@@ -356,6 +362,13 @@ final class CallSession implements MediaStreamSession {
             Thread.interrupted();
             int gen = generation.get();
             try {
+                if (item == LOOK_FOR_PROMPT) {
+                    if (!ownPrompt) {
+                        ownPrompt = true;   // one more look only: its job had the time until the caller spoke
+                        prompts.callPromptNow(business, callSid, label).ifPresent(conversation::usePrompt);
+                    }
+                    continue;
+                }
                 if (item == GREET) {
                     String greeting = conversation.greeting();
                     turn(CallTurn.AGENT, greeting);
@@ -363,7 +376,7 @@ final class CallSession implements MediaStreamSession {
                     continue;
                 }
                 if (!ownPrompt) {
-                    ownPrompt = true;   // one more look only: its job had the time until the caller spoke
+                    ownPrompt = true;   // no interim came first (a recognizer that sends none)
                     prompts.callPromptNow(business, callSid, label).ifPresent(conversation::usePrompt);
                 }
                 Optional<ChatRequest> request = conversation.callerSaid(item);
@@ -434,10 +447,20 @@ final class CallSession implements MediaStreamSession {
 
     /** Speech-to-text results arrive on the recognizer's threads: handed to the agent loop. */
     private final class Transcripts implements SpeechToText.Listener {
+        /** A second look would be harmless (the agent loop looks once), so no stronger guard. */
+        private volatile boolean lookedForPrompt;
+
         @Override
         public void interim(String transcript, float stability) {
-            if (!transcript.isBlank() && (stability == 0 || stability >= 0.8f)) {
+            if (transcript.isBlank()) {
+                return;
+            }
+            if (stability == 0 || stability >= 0.8f) {
                 bargeIn("interim transcript");
+            }
+            if (!lookedForPrompt) {
+                lookedForPrompt = true;
+                agentInbox.offer(LOOK_FOR_PROMPT);
             }
         }
 
