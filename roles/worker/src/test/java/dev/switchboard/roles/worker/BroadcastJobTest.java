@@ -2,19 +2,12 @@ package dev.switchboard.roles.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.adapters.http.HttpWebhookSender;
 import dev.switchboard.adapters.http.HttpWhatsAppGateway;
-import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.StandardWebhookSignature;
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobAdministration;
-import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisSendPacer;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
 import dev.switchboard.domain.StartBroadcastService;
@@ -35,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,41 +59,32 @@ class BroadcastJobTest {
     private final FakeWhatsAppGateway gateway = FakeWhatsAppGateway.start(GATEWAY_SECRET, Set.of());
     private final FakeWebhookReceiver receiver = FakeWebhookReceiver.start(HOOK_SECRET);
     private final String business = "biz-" + UUID.randomUUID();
+    private WorkerHarness worker;
     private PostgresStore store;
     private RedisConnections connections;
-    private HttpClient http;
     private JobQueue queue;
-    private JobRunner runner;
 
     @BeforeEach
     void start() {
+        worker = new WorkerHarness(postgres, redis, 8);
+        store = worker.store;
+        connections = worker.connections;
+        queue = worker.queue;
         Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 8, clock);
-        connections = RedisConnections.connect(redis.url());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        queue = new RedisJobQueue(connections, clock);
-        OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+        JobCollaborators collaborators = worker.collaborators(clock)
                 // A short timeout, so a test can make an answer arrive too late.
                 .whatsApp(new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()),
-                        GATEWAY_SECRET, Duration.ofMillis(700)), http, clock))
-                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                        GATEWAY_SECRET, Duration.ofMillis(700)), worker.http, clock))
+                .webhooks(worker.webhooks(clock))
                 .broadcastPacer(new RedisSendPacer(connections, 100))
                 .build();
-        runner = new JobRunner(new JobRunner.Settings("broadcast-worker", List.of("default", "broadcasts"), 4,
-                Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock), new JobCatalogue(collaborators));
-        runner.start();
+        worker.start("broadcast-worker", List.of("default", "broadcasts"), 4, new JobCatalogue(collaborators));
         store.webhookEndpoints().create(business, URI.create(receiver.url()), Set.of("broadcast.finished"), HOOK_SECRET);
     }
 
     @AfterEach
     void stop() {
-        runner.stop(Duration.ofMillis(200));
-        http.close();
-        connections.close();
-        store.close();
+        worker.close();
         gateway.close();
         receiver.close();
     }

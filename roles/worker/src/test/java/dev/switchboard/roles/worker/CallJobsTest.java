@@ -2,17 +2,9 @@ package dev.switchboard.roles.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.adapters.http.HttpWebhookSender;
-import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.StandardWebhookSignature;
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
-import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisLiveCalls;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.CallLogJobs;
 import dev.switchboard.domain.FinalizeAbandonedCallsJob;
 import dev.switchboard.domain.FinalizeCallLogJob;
@@ -38,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -74,39 +65,28 @@ class CallJobsTest {
     private final FakeWebhookReceiver receiver = FakeWebhookReceiver.start(SECRET);
     private final String business = "biz-" + UUID.randomUUID();
     private final Instant start = Instant.now().truncatedTo(ChronoUnit.MILLIS).minusSeconds(120);
+    private WorkerHarness worker;
     private PostgresStore store;
-    private RedisConnections connections;
-    private HttpClient http;
     private JobQueue queue;
     private LiveCalls live;
-    private JobRunner runner;
 
     @BeforeEach
     void start() {
+        worker = new WorkerHarness(postgres, redis, 8);
+        store = worker.store;
+        queue = worker.queue;
+        live = new RedisLiveCalls(worker.connections);
         Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 8, clock);
-        connections = RedisConnections.connect(redis.url());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        queue = new RedisJobQueue(connections, clock);
-        live = new RedisLiveCalls(connections);
-        OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+        JobCollaborators collaborators = worker.collaborators(clock)
                 .liveCalls(live)
-                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                .webhooks(worker.webhooks(clock))
                 .build();
-        runner = new JobRunner(new JobRunner.Settings("calls-worker", List.of("high", "default", "maintenance"), 4,
-                Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock), new JobCatalogue(collaborators));
-        runner.start();
+        worker.start("calls-worker", List.of("high", "default", "maintenance"), 4, new JobCatalogue(collaborators));
     }
 
     @AfterEach
     void stop() {
-        runner.stop(Duration.ofMillis(200));
-        http.close();
-        connections.close();
-        store.close();
+        worker.close();
         receiver.close();
     }
 

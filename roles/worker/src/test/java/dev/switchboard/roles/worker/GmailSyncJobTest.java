@@ -1,16 +1,8 @@
 package dev.switchboard.roles.worker;
 
 import dev.switchboard.adapters.http.HttpGmailMailbox;
-import dev.switchboard.adapters.http.HttpWebhookSender;
-import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.StandardWebhookSignature;
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
-import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.ConnectGmailService;
 import dev.switchboard.domain.GmailSyncJob;
 import dev.switchboard.domain.JobCatalogue;
@@ -34,7 +26,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.math.BigInteger;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -67,33 +58,25 @@ class GmailSyncJobTest {
     private final FakeWebhookReceiver receiver = FakeWebhookReceiver.start(SECRET);
     private final String business = "biz-" + UUID.randomUUID();
     private final String token = "1//0g-" + UUID.randomUUID();
+    private WorkerHarness worker;
     private PostgresStore store;
-    private RedisConnections connections;
-    private HttpClient http;
     private JobQueue queue;
-    private JobRunner runner;
     private ConnectGmailUseCase connect;
 
     @BeforeEach
     void start() {
+        worker = new WorkerHarness(postgres, redis, 8);
+        store = worker.store;
+        queue = worker.queue;
         Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 8, clock);
-        connections = RedisConnections.connect(redis.url());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        queue = new RedisJobQueue(connections, clock);
-        OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
         HttpGmailMailbox mailbox = new HttpGmailMailbox(new HttpGmailMailbox.Settings(URI.create(gmail.apiBase()),
                 URI.create(gmail.tokenUri()), CLIENT_ID, CLIENT_SECRET, Duration.ofSeconds(5), 2, Duration.ofMillis(10),
-                Duration.ofMillis(50)), http, clock);
-        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
-                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                Duration.ofMillis(50)), worker.http, clock);
+        JobCollaborators collaborators = worker.collaborators(clock)
+                .webhooks(worker.webhooks(clock))
                 .gmail(Optional.of(mailbox))
                 .build();
-        runner = new JobRunner(new JobRunner.Settings("gmail-worker", List.of("default", "low"), 4,
-                Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock), new JobCatalogue(collaborators));
-        runner.start();
+        worker.start("gmail-worker", List.of("default", "low"), 4, new JobCatalogue(collaborators));
         connect = new ConnectGmailService(store.gmailConnections(), queue);
         gmail.addMailbox(token, "vendas@example.com");
     }
@@ -102,10 +85,7 @@ class GmailSyncJobTest {
     void stop() {
         // The periodic sync visits every business's connections: leave none for the next test's fake.
         store.gmailConnections().list(business).forEach(c -> store.gmailConnections().delete(business, c.id()));
-        runner.stop(Duration.ofMillis(200));
-        http.close();
-        connections.close();
-        store.close();
+        worker.close();
         gmail.close();
         receiver.close();
     }

@@ -1,13 +1,6 @@
 package dev.switchboard.roles.worker;
 
 import dev.switchboard.adapters.media.twilio.TwilioOutboundTelephony;
-import dev.switchboard.adapters.postgres.DatabaseUrl;
-import dev.switchboard.adapters.postgres.PostgresStore;
-import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.HangupCallJob;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.ports.out.JobQueue;
@@ -22,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -53,40 +45,25 @@ class HangupCallJobTest {
 
     private final FakeTwilioCalls twilio = FakeTwilioCalls.start(ACCOUNT, AUTH_TOKEN);
     private final String business = "biz-" + UUID.randomUUID();
-    private PostgresStore store;
-    private RedisConnections connections;
-    private HttpClient http;
+    private WorkerHarness worker;
     private JobQueue queue;
-    private JobRunner runner;
 
     @BeforeEach
     void start() {
-        Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 4, clock);
-        connections = RedisConnections.connect(redis.url());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        queue = new RedisJobQueue(connections, clock);
+        worker = new WorkerHarness(postgres, redis, 4);
+        queue = worker.queue;
     }
 
     private void startWorker(String token) {
         OutboundTelephony telephony = new TwilioOutboundTelephony(new TwilioOutboundTelephony.Settings(ACCOUNT, token,
-                URI.create(twilio.url()), Duration.ofSeconds(2)), http);
-        runner = new JobRunner(new JobRunner.Settings("hangup-worker", List.of("high"), 2, Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, Clock.systemUTC()), new RedisJobMaintenance(connections, Clock.systemUTC()),
-                new RedisWorkerRegistry(connections, Clock.systemUTC()),
-                new JobCatalogue(TestCollaborators.of(store, queue, Clock.systemUTC())
-                        .telephony(Optional.of(telephony)).build()));
-        runner.start();
+                URI.create(twilio.url()), Duration.ofSeconds(2)), worker.http);
+        worker.start("hangup-worker", List.of("high"), 2, new JobCatalogue(worker.collaborators(Clock.systemUTC())
+                .telephony(Optional.of(telephony)).build()));
     }
 
     @AfterEach
     void stop() {
-        if (runner != null) {
-            runner.stop(Duration.ofMillis(200));
-        }
-        http.close();
-        connections.close();
-        store.close();
+        worker.close();
         twilio.close();
     }
 

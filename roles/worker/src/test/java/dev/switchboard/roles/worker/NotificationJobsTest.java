@@ -3,17 +3,9 @@ package dev.switchboard.roles.worker;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.switchboard.adapters.http.HttpWebPushSender;
-import dev.switchboard.adapters.http.HttpWebhookSender;
-import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.StandardWebhookSignature;
 import dev.switchboard.adapters.http.VapidKeys;
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
-import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobDefinition;
 import dev.switchboard.domain.JobCollaborators;
@@ -40,7 +32,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,39 +64,27 @@ class NotificationJobsTest {
     private final FakePushService push = FakePushService.start(vapid.publicKey());
     private final FakeWebhookReceiver receiver = FakeWebhookReceiver.start(SECRET);
     private final String business = "biz-" + UUID.randomUUID();
+    private WorkerHarness worker;
     private PostgresStore store;
-    private RedisConnections connections;
-    private HttpClient http;
     private JobQueue queue;
-    private JobRunner runner;
 
     @BeforeEach
     void start() {
+        worker = new WorkerHarness(postgres, redis, 8);
+        store = worker.store;
+        queue = worker.queue;
         Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 8, clock);
-        connections = RedisConnections.connect(redis.url());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        queue = new RedisJobQueue(connections, clock);
-        // The fakes listen on loopback over plain http: the development policy.
-        OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+        JobCollaborators collaborators = worker.collaborators(clock)
                 .webPush(new HttpWebPushSender(new HttpWebPushSender.Settings("mailto:ops@example.com",
-                        Duration.ofSeconds(2), 2), vapid, guard, clock))
-                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                        Duration.ofSeconds(2), 2), vapid, worker.loopbackGuard(), clock))
+                .webhooks(worker.webhooks(clock))
                 .build();
-        runner = new JobRunner(new JobRunner.Settings("notify-worker", List.of("high", "default", "maintenance"), 4,
-                Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock), new JobCatalogue(collaborators));
-        runner.start();
+        worker.start("notify-worker", List.of("high", "default", "maintenance"), 4, new JobCatalogue(collaborators));
     }
 
     @AfterEach
     void stop() {
-        runner.stop(Duration.ofMillis(200));
-        http.close();
-        connections.close();
-        store.close();
+        worker.close();
         push.close();
         receiver.close();
     }

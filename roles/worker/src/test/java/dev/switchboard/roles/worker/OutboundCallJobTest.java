@@ -2,13 +2,7 @@ package dev.switchboard.roles.worker;
 
 import dev.switchboard.adapters.media.twilio.TwilioCallInstructions;
 import dev.switchboard.adapters.media.twilio.TwilioOutboundTelephony;
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
-import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.BusinessPhoneNumbers;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.PlaceOutboundCallJob;
@@ -27,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -60,39 +53,32 @@ class OutboundCallJobTest {
 
     private final FakeTwilioCalls twilio = FakeTwilioCalls.start(ACCOUNT, AUTH_TOKEN);
     private final String business = "biz-" + UUID.randomUUID();
+    private WorkerHarness worker;
     private PostgresStore store;
-    private RedisConnections connections;
-    private HttpClient http;
     private JobQueue queue;
-    private JobRunner runner;
     private OutboundTelephony telephony;
 
     @BeforeEach
     void start() {
-        Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 8, clock);
-        connections = RedisConnections.connect(redis.url());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        queue = new RedisJobQueue(connections, clock);
+        worker = new WorkerHarness(postgres, redis, 8);
+        store = worker.store;
+        queue = worker.queue;
         telephony = telephony(AUTH_TOKEN);
-        runner = new JobRunner(new JobRunner.Settings("outbound-worker", List.of("high", "default"), 4,
-                Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock),
-                new JobCatalogue(TestCollaborators.of(store, queue, clock).telephony(Optional.of(telephony)).build()));
+    }
+
+    private void startWorker() {
+        worker.start("outbound-worker", List.of("high", "default"), 4, new JobCatalogue(
+                worker.collaborators(Clock.systemUTC()).telephony(Optional.of(telephony)).build()));
     }
 
     private OutboundTelephony telephony(String token) {
         return new TwilioOutboundTelephony(new TwilioOutboundTelephony.Settings(ACCOUNT, token, URI.create(twilio.url()),
-                TWILIO_TIMEOUT), http);
+                TWILIO_TIMEOUT), worker.http);
     }
 
     @AfterEach
     void stop() {
-        runner.stop(Duration.ofMillis(200));
-        http.close();
-        connections.close();
-        store.close();
+        worker.close();
         twilio.close();
     }
 
@@ -137,7 +123,7 @@ class OutboundCallJobTest {
 
     @Test
     void placesTheCallOnceThroughOurNumberWithTwimlThatStreamsToTheCallsRole() throws Exception {
-        runner.start();
+        startWorker();
         request("r-1", "+5511999990001");
         OutboundCall placed = awaitSettled("r-1", Duration.ofSeconds(10));
         assertEquals(OutboundCallState.PLACED, placed.state(), placed.toString());
@@ -167,7 +153,7 @@ class OutboundCallJobTest {
     void aServerErrorSettlesUnknownAfterExactlyOneCreateAndNoRerunSendsAnother() throws Exception {
         // Twilio queued the call and still answered 500: the case that dials a customer twice.
         twilio.answerNextCreates(3, 500, true);
-        runner.start();
+        startWorker();
         request("r-500", "+5511999990002");
         OutboundCall unknown = awaitSettled("r-500", Duration.ofSeconds(10));
         assertEquals(OutboundCallState.UNKNOWN, unknown.state(), unknown.toString());
@@ -182,14 +168,8 @@ class OutboundCallJobTest {
 
     @Test
     void aRefusalFailsTheRequestAndWrongCredentialsAreRefusedLikeTwilioDoes() throws Exception {
-        runner.stop(Duration.ofMillis(100));
-        Clock clock = Clock.systemUTC();
-        runner = new JobRunner(new JobRunner.Settings("outbound-worker-bad", List.of("high"), 2, Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock),
-                new JobCatalogue(TestCollaborators.of(store, queue, clock)
-                        .telephony(Optional.of(telephony("not-the-token-0123456789abcdef00"))).build()));
-        runner.start();
+        worker.start("outbound-worker-bad", List.of("high"), 2, new JobCatalogue(worker.collaborators(Clock.systemUTC())
+                .telephony(Optional.of(telephony("not-the-token-0123456789abcdef00"))).build()));
         request("r-401", "+5511999990003");
         OutboundCall failed = awaitSettled("r-401", Duration.ofSeconds(10));
         assertEquals(OutboundCallState.FAILED, failed.state(), failed.toString());
@@ -209,7 +189,7 @@ class OutboundCallJobTest {
                 sent.statusCallback(), 30));
         assertEquals(1, twilio.creates().size());
 
-        runner.start();
+        startWorker();
         OutboundCall found = awaitSettled("r-sent", Duration.ofSeconds(15));
         assertEquals(OutboundCallState.PLACED, found.state(), found.toString());
         assertEquals(Optional.of(sid), found.callSid());

@@ -1,13 +1,7 @@
 package dev.switchboard.roles.worker;
 
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
-import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
 import dev.switchboard.adapters.redis.RedisPromptCache;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobDefinition;
 import dev.switchboard.domain.PeriodicJobs;
@@ -60,25 +54,19 @@ class PromptJobsTest {
 
     private final String business = "biz-" + UUID.randomUUID();
     private final String other = "biz-" + UUID.randomUUID();
+    private WorkerHarness worker;
     private PostgresStore store;
-    private RedisConnections connections;
     private JobQueue queue;
     private PromptCache cache;
-    private JobRunner runner;
 
     @BeforeEach
     void start() {
-        Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 4, clock);
-        connections = RedisConnections.connect(redis.url());
-        queue = new RedisJobQueue(connections, clock);
-        cache = new RedisPromptCache(connections);
-        runner = new JobRunner(new JobRunner.Settings("prompt-worker", List.of("high", "default", "low"), 2,
-                Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock),
-                new JobCatalogue(TestCollaborators.of(store, queue, clock).prompts(cache).build()));
-        runner.start();
+        worker = new WorkerHarness(postgres, redis, 4);
+        store = worker.store;
+        queue = worker.queue;
+        cache = new RedisPromptCache(worker.connections);
+        worker.start("prompt-worker", List.of("high", "default", "low"), 2,
+                new JobCatalogue(worker.collaborators(Clock.systemUTC()).prompts(cache).build()));
         store.businesses().save(new Business(business, "Acme Solar", ZoneId.of("America/Sao_Paulo"),
                 Optional.of("We install solar panels in São Paulo."), Map.of()));
         store.businesses().save(new Business(other, "Rival Telecom", ZoneId.of("Europe/Lisbon"),
@@ -87,9 +75,7 @@ class PromptJobsTest {
 
     @AfterEach
     void stop() {
-        runner.stop(Duration.ofMillis(200));
-        connections.close();
-        store.close();
+        worker.close();
     }
 
     private static String sid() {

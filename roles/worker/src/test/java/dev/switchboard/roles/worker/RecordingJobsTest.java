@@ -1,13 +1,8 @@
 package dev.switchboard.roles.worker;
 
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
 import dev.switchboard.adapters.redis.RedisJobInspection;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.BusinessPhoneNumbers;
 import dev.switchboard.domain.CleanupOldRecordingsJob;
 import dev.switchboard.domain.JobCatalogue;
@@ -74,10 +69,10 @@ class RecordingJobsTest {
     private final FakeTwilioRecordings twilio = FakeTwilioRecordings.start(ACCOUNT, TOKEN);
     private final MutableClock clock = new MutableClock(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private FakeSpeechService speech;
+    private WorkerHarness worker;
     private PostgresStore store;
     private RedisConnections connections;
     private JobQueue queue;
-    private JobRunner runner;
     private JobCatalogue catalogue;
     private WorkerIntegrations.RecordingSpeech recordingSpeech;
 
@@ -88,18 +83,15 @@ class RecordingJobsTest {
         env.putAll(extraEnv);
         WorkerIntegrations integrations = WorkerIntegrations.fromEnvironment(env);
         recordingSpeech = integrations.recordingSpeech();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 8, Clock.systemUTC());
-        connections = RedisConnections.connect(redis.url());
-        queue = new RedisJobQueue(connections, Clock.systemUTC());
-        catalogue = new JobCatalogue(TestCollaborators.of(store, queue, clock)
+        worker = new WorkerHarness(postgres, redis, 8);
+        store = worker.store;
+        connections = worker.connections;
+        queue = worker.queue;
+        catalogue = new JobCatalogue(worker.collaborators(clock)
                 .callRecordings(TwilioAccount.fromEnvironment(env).callRecordings())
                 .batchSpeech(recordingSpeech.speech())
                 .build());
-        runner = new JobRunner(new JobRunner.Settings("recordings-worker", List.of("recordings", "maintenance"), 4,
-                Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, Clock.systemUTC()), new RedisJobMaintenance(connections, Clock.systemUTC()),
-                new RedisWorkerRegistry(connections, Clock.systemUTC()), catalogue);
-        runner.start();
+        worker.start("recordings-worker", List.of("recordings", "maintenance"), 4, catalogue);
     }
 
     private void startWorkerWithSpeech() throws Exception {
@@ -111,8 +103,8 @@ class RecordingJobsTest {
 
     @AfterEach
     void stop() throws Exception {
-        if (runner != null) {
-            runner.stop(Duration.ofMillis(200));
+        if (worker != null) {
+            worker.close();
         }
         if (recordingSpeech != null) {
             recordingSpeech.client().ifPresent(c -> {
@@ -122,12 +114,6 @@ class RecordingJobsTest {
                     throw new IllegalStateException(e);
                 }
             });
-        }
-        if (connections != null) {
-            connections.close();
-        }
-        if (store != null) {
-            store.close();
         }
         if (speech != null) {
             speech.close();

@@ -2,18 +2,11 @@ package dev.switchboard.roles.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.switchboard.adapters.http.HttpWebhookSender;
 import dev.switchboard.adapters.http.HttpWhatsAppGateway;
-import dev.switchboard.adapters.http.OutboundGuard;
 import dev.switchboard.adapters.http.StandardWebhookSignature;
-import dev.switchboard.adapters.postgres.DatabaseUrl;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
-import dev.switchboard.adapters.redis.RedisJobClaims;
 import dev.switchboard.adapters.redis.RedisJobInspection;
-import dev.switchboard.adapters.redis.RedisJobMaintenance;
-import dev.switchboard.adapters.redis.RedisJobQueue;
-import dev.switchboard.adapters.redis.RedisWorkerRegistry;
 import dev.switchboard.domain.DedupeKeys;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
@@ -34,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,39 +64,31 @@ class WebhookEventsTest {
     private final FakeWebhookReceiver leadsOnly = FakeWebhookReceiver.start(OTHER_SECRET);
     private final FakeWhatsAppGateway gateway = FakeWhatsAppGateway.start(GATEWAY_SECRET, Set.of());
     private final String business = "biz-" + UUID.randomUUID();
+    private WorkerHarness worker;
     private PostgresStore store;
     private RedisConnections connections;
-    private HttpClient http;
     private JobQueue queue;
     private JobCatalogue catalogue;
-    private JobRunner runner;
 
     @BeforeEach
     void start() {
+        worker = new WorkerHarness(postgres, redis, 8);
+        store = worker.store;
+        connections = worker.connections;
+        queue = worker.queue;
         Clock clock = Clock.systemUTC();
-        store = PostgresStore.start(DatabaseUrl.parse(postgres.databaseUrl()), 8, clock);
-        connections = RedisConnections.connect(redis.url());
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        queue = new RedisJobQueue(connections, clock);
-        OutboundGuard guard = new OutboundGuard(new OutboundGuard.Policy(true, true), OutboundGuard.HostResolver.SYSTEM, http);
-        JobCollaborators collaborators = TestCollaborators.of(store, queue, clock)
+        JobCollaborators collaborators = worker.collaborators(clock)
                 .whatsApp(new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()),
-                        GATEWAY_SECRET, Duration.ofSeconds(5)), http, clock))
-                .webhooks(new HttpWebhookSender(new HttpWebhookSender.Settings(Duration.ofSeconds(2)), guard, clock))
+                        GATEWAY_SECRET, Duration.ofSeconds(5)), worker.http, clock))
+                .webhooks(worker.webhooks(clock))
                 .build();
         catalogue = new JobCatalogue(collaborators);
-        runner = new JobRunner(new JobRunner.Settings("events-worker", List.of("default"), 4, Duration.ofSeconds(5), 3),
-                new RedisJobClaims(connections, clock), new RedisJobMaintenance(connections, clock),
-                new RedisWorkerRegistry(connections, clock), catalogue);
-        runner.start();
+        worker.start("events-worker", List.of("default"), 4, catalogue);
     }
 
     @AfterEach
     void stop() {
-        runner.stop(Duration.ofMillis(200));
-        http.close();
-        connections.close();
-        store.close();
+        worker.close();
         receiver.close();
         leadsOnly.close();
         gateway.close();
