@@ -8,12 +8,11 @@ import com.google.cloud.speech.v1.SpeechRecognitionResult;
 import com.google.cloud.speech.v1.StreamingRecognitionResult;
 import com.google.cloud.speech.v1.StreamingRecognizeRequest;
 import com.google.cloud.speech.v1.StreamingRecognizeResponse;
-import io.grpc.MethodDescriptor;
+import dev.switchboard.adapters.media.speech.GoogleSpeechMethods;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
@@ -27,9 +26,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
- * A fake Google Speech-to-Text v1 service on a loopback port (plaintext gRPC, the descriptors
- * {@code GrpcSpeechStub} uses; grpc-google-cloud-speech-v1's {@code SpeechImplBase} would split a
- * package with the speech bundle, so the service is built from gRPC's generic classes).
+ * A fake Google Speech-to-Text v1 service on a loopback port (plaintext gRPC, the
+ * {@link GoogleSpeechMethods} that {@code GrpcSpeechStub} calls).
  *
  * <ul>
  *   <li>{@code StreamingRecognize}: after {@code afterBytes} of audio on a stream it sends an
@@ -41,11 +39,11 @@ import java.util.function.Function;
  *       channel of μ-law, and audio over one minute ("Sync input too long").</li>
  * </ul>
  *
- * <p>Needs the speech bundle ({@code com.google.cloud.speech}) on the class path: test-support
- * declares it optional, so only modules that have it (roles/calls, roles/worker) can use this class.
+ * <p>Needs the speech adapter and its bundle ({@code com.google.cloud.speech}) on the class path:
+ * test-support declares them optional, so only modules that have them (roles/calls, roles/worker)
+ * can use this class.
  */
 public final class FakeSpeechService implements AutoCloseable {
-    private static final String SERVICE = "google.cloud.speech.v1.Speech";
     /** Google's limit for synchronous recognition. */
     public static final int MAX_SYNC_SECONDS = 60;
 
@@ -64,24 +62,11 @@ public final class FakeSpeechService implements AutoCloseable {
     public FakeSpeechService(String transcript, long afterBytes) throws IOException {
         this.transcript = transcript;
         this.afterBytes = afterBytes;
-        MethodDescriptor<StreamingRecognizeRequest, StreamingRecognizeResponse> streaming =
-                MethodDescriptor.<StreamingRecognizeRequest, StreamingRecognizeResponse>newBuilder()
-                        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-                        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "StreamingRecognize"))
-                        .setRequestMarshaller(ProtoUtils.marshaller(StreamingRecognizeRequest.getDefaultInstance()))
-                        .setResponseMarshaller(ProtoUtils.marshaller(StreamingRecognizeResponse.getDefaultInstance()))
-                        .build();
-        MethodDescriptor<RecognizeRequest, RecognizeResponse> recognize =
-                MethodDescriptor.<RecognizeRequest, RecognizeResponse>newBuilder()
-                        .setType(MethodDescriptor.MethodType.UNARY)
-                        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Recognize"))
-                        .setRequestMarshaller(ProtoUtils.marshaller(RecognizeRequest.getDefaultInstance()))
-                        .setResponseMarshaller(ProtoUtils.marshaller(RecognizeResponse.getDefaultInstance()))
-                        .build();
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .addService(ServerServiceDefinition.builder(SERVICE)
-                        .addMethod(streaming, ServerCalls.asyncBidiStreamingCall(this::stream))
-                        .addMethod(recognize, ServerCalls.asyncUnaryCall(this::recognize))
+                .addService(ServerServiceDefinition.builder(GoogleSpeechMethods.SERVICE)
+                        .addMethod(GoogleSpeechMethods.STREAMING_RECOGNIZE,
+                                ServerCalls.asyncBidiStreamingCall(this::stream))
+                        .addMethod(GoogleSpeechMethods.RECOGNIZE, ServerCalls.asyncUnaryCall(this::recognize))
                         .build())
                 .build().start();
     }

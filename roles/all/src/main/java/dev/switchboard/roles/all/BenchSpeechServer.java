@@ -5,12 +5,11 @@ import com.google.cloud.speech.v1.StreamingRecognitionResult;
 import com.google.cloud.speech.v1.StreamingRecognizeRequest;
 import com.google.cloud.speech.v1.StreamingRecognizeResponse;
 import com.google.protobuf.ByteString;
-import io.grpc.MethodDescriptor;
+import dev.switchboard.adapters.media.speech.GoogleSpeechMethods;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 
@@ -22,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * {@code bench calls}' speech recognizer: a stand-in for Google's {@code StreamingRecognize}
- * (plaintext gRPC on loopback, the method and protobuf messages {@code GrpcSpeechStub} uses) that
+ * (plaintext gRPC on loopback, the {@link GoogleSpeechMethods} {@code GrpcSpeechStub} calls) that
  * answers at once, so the calls role's own share of the latency is what gets measured.
  *
  * <p>Like a real recognizer it endpoints: after some speech (at least {@link #MIN_VOICED_FRAMES}
@@ -42,7 +41,6 @@ final class BenchSpeechServer implements AutoCloseable {
     static final String TRANSCRIPT = "Hello, how much do the solar panels cost?";
     static final int MIN_VOICED_FRAMES = 10;
     static final int ENDPOINT_SILENT_FRAMES = 15;
-    private static final String SERVICE = "google.cloud.speech.v1.Speech";
     /** A decoded sample above this (of 32767) is voice; μ-law's quietest steps are below it. */
     private static final int VOICE_LEVEL = 500;
     private static final boolean[] LOUD = new boolean[256];
@@ -68,16 +66,11 @@ final class BenchSpeechServer implements AutoCloseable {
 
     BenchSpeechServer(int port, Finals sink) throws IOException {
         this.sink = sink;
-        MethodDescriptor<StreamingRecognizeRequest, StreamingRecognizeResponse> method =
-                MethodDescriptor.<StreamingRecognizeRequest, StreamingRecognizeResponse>newBuilder()
-                        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-                        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "StreamingRecognize"))
-                        .setRequestMarshaller(ProtoUtils.marshaller(StreamingRecognizeRequest.getDefaultInstance()))
-                        .setResponseMarshaller(ProtoUtils.marshaller(StreamingRecognizeResponse.getDefaultInstance()))
-                        .build();
         server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
-                .addService(ServerServiceDefinition.builder(SERVICE)
-                        .addMethod(method, ServerCalls.asyncBidiStreamingCall(this::stream)).build())
+                .addService(ServerServiceDefinition.builder(GoogleSpeechMethods.SERVICE)
+                        .addMethod(GoogleSpeechMethods.STREAMING_RECOGNIZE,
+                                ServerCalls.asyncBidiStreamingCall(this::stream))
+                        .build())
                 .build().start();
     }
 

@@ -7,12 +7,10 @@ import com.google.cloud.speech.v1.SpeechRecognitionResult;
 import com.google.cloud.speech.v1.StreamingRecognitionResult;
 import com.google.cloud.speech.v1.StreamingRecognizeRequest;
 import com.google.cloud.speech.v1.StreamingRecognizeResponse;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -25,17 +23,14 @@ import java.util.concurrent.TimeUnit;
 /**
  * A fake {@code google.cloud.speech.v1.Speech} service over plaintext gRPC on a free loopback port.
  *
- * <p>Built as a generic service definition with the same method names and protobuf marshallers
- * {@code GrpcSpeechStub} uses, instead of grpc-google-cloud-speech-v1's {@code SpeechImplBase}:
- * that jar's package {@code com.google.cloud.speech.v1} would be split with the speech bundle.
+ * <p>Built as a generic service definition over {@link GoogleSpeechMethods}, the methods
+ * {@code GrpcSpeechStub} calls, so these tests also prove those descriptors match the client's.
  * It records what it receives and answers with {@link #TRANSCRIPT}.
  */
 final class FakeSpeechServer implements AutoCloseable {
 
     static final String TRANSCRIPT = "olá, tudo bem";
     static final float CONFIDENCE = 0.93f;
-
-    private static final String SERVICE = "google.cloud.speech.v1.Speech";
 
     final List<RecognizeRequest> recognizeRequests = new CopyOnWriteArrayList<>();
     final List<StreamingRecognizeRequest> streamingRequests = new CopyOnWriteArrayList<>();
@@ -60,23 +55,10 @@ final class FakeSpeechServer implements AutoCloseable {
     }
 
     private ServerServiceDefinition service() {
-        MethodDescriptor<RecognizeRequest, RecognizeResponse> recognize =
-                MethodDescriptor.<RecognizeRequest, RecognizeResponse>newBuilder()
-                        .setType(MethodDescriptor.MethodType.UNARY)
-                        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "Recognize"))
-                        .setRequestMarshaller(ProtoUtils.marshaller(RecognizeRequest.getDefaultInstance()))
-                        .setResponseMarshaller(ProtoUtils.marshaller(RecognizeResponse.getDefaultInstance()))
-                        .build();
-        MethodDescriptor<StreamingRecognizeRequest, StreamingRecognizeResponse> streamingRecognize =
-                MethodDescriptor.<StreamingRecognizeRequest, StreamingRecognizeResponse>newBuilder()
-                        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-                        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "StreamingRecognize"))
-                        .setRequestMarshaller(ProtoUtils.marshaller(StreamingRecognizeRequest.getDefaultInstance()))
-                        .setResponseMarshaller(ProtoUtils.marshaller(StreamingRecognizeResponse.getDefaultInstance()))
-                        .build();
-        return ServerServiceDefinition.builder(SERVICE)
-                .addMethod(recognize, ServerCalls.asyncUnaryCall(this::recognize))
-                .addMethod(streamingRecognize, ServerCalls.asyncBidiStreamingCall(this::streamingRecognize))
+        return ServerServiceDefinition.builder(GoogleSpeechMethods.SERVICE)
+                .addMethod(GoogleSpeechMethods.RECOGNIZE, ServerCalls.asyncUnaryCall(this::recognize))
+                .addMethod(GoogleSpeechMethods.STREAMING_RECOGNIZE,
+                        ServerCalls.asyncBidiStreamingCall(this::streamingRecognize))
                 .build();
     }
 

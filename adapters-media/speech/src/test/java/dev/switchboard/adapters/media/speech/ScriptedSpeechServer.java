@@ -5,12 +5,10 @@ import com.google.cloud.speech.v1.SpeechRecognitionAlternative;
 import com.google.cloud.speech.v1.StreamingRecognitionResult;
 import com.google.cloud.speech.v1.StreamingRecognizeRequest;
 import com.google.cloud.speech.v1.StreamingRecognizeResponse;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -32,8 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * request is the config, with MULAW at 8000 Hz.
  */
 final class ScriptedSpeechServer implements AutoCloseable {
-    private static final String SERVICE = "google.cloud.speech.v1.Speech";
-
     final AtomicInteger streams = new AtomicInteger();
     final AtomicInteger limitErrors = new AtomicInteger();
     /** Audio frames received over all streams, replays included. */
@@ -45,16 +41,11 @@ final class ScriptedSpeechServer implements AutoCloseable {
     ScriptedSpeechServer(long streamLimitMs, int framesPerFinal) throws IOException {
         this.streamLimitMs = streamLimitMs;
         this.framesPerFinal = framesPerFinal;
-        MethodDescriptor<StreamingRecognizeRequest, StreamingRecognizeResponse> method =
-                MethodDescriptor.<StreamingRecognizeRequest, StreamingRecognizeResponse>newBuilder()
-                        .setType(MethodDescriptor.MethodType.BIDI_STREAMING)
-                        .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, "StreamingRecognize"))
-                        .setRequestMarshaller(ProtoUtils.marshaller(StreamingRecognizeRequest.getDefaultInstance()))
-                        .setResponseMarshaller(ProtoUtils.marshaller(StreamingRecognizeResponse.getDefaultInstance()))
-                        .build();
         this.server = NettyServerBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                .addService(ServerServiceDefinition.builder(SERVICE)
-                        .addMethod(method, ServerCalls.asyncBidiStreamingCall(this::stream)).build())
+                .addService(ServerServiceDefinition.builder(GoogleSpeechMethods.SERVICE)
+                        .addMethod(GoogleSpeechMethods.STREAMING_RECOGNIZE,
+                                ServerCalls.asyncBidiStreamingCall(this::stream))
+                        .build())
                 .build().start();
     }
 
