@@ -30,9 +30,10 @@ class WorkerKillTest {
     @RegisterExtension
     static final PostgresFixture postgres = new PostgresFixture();
 
-    private static final int JOBS = 5_000;
+    /** CI's size; the long run: {@code -Dworker.kill.jobs=20000 -Dworker.kills=200} (docs/operations.md). */
+    private static final int JOBS = Integer.getInteger("worker.kill.jobs", 3_000);
     private static final int WORKERS = 3;
-    private static final int KILLS = 50;
+    private static final int KILLS = Integer.getInteger("worker.kills", 30);
 
     @Test
     void sigtermReturnsTheRunningJobToTheFrontOfItsQueueWithinTheGrace() throws Exception {
