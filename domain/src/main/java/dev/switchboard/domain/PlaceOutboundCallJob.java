@@ -74,15 +74,23 @@ public final class PlaceOutboundCallJob implements JobHandler {
         }
     }
 
-    /** The one job of a request, deduplicated on the business and request id. */
-    public static JobRequest request(String businessId, String traceId, String requestId) {
-        return DEFINITION.deduplicatedRequest(new Args(requestId), businessId, traceId, dedupeKey(businessId, requestId),
-                DedupeKeys.EVENT_TTL);
+    /**
+     * The one job of a stored request, deduplicated on the business, the request id and the row's
+     * creation time. The row is part of the key because the job is enqueued inside the row's
+     * transaction: when that transaction rolls back after the enqueue, the client's retry makes a
+     * new row, and a key of the request id alone would answer it with the orphan job (failed by
+     * then for want of a row), leaving the new request {@code requested} for ever.
+     */
+    public static JobRequest request(String businessId, String traceId, String requestId, java.time.Instant rowCreatedAt) {
+        return DEFINITION.deduplicatedRequest(new Args(requestId), businessId, traceId,
+                dedupeKey(businessId, requestId, rowCreatedAt), DedupeKeys.EVENT_TTL);
     }
 
-    /** {@code outbound_call:<business>:<request>}. */
-    static String dedupeKey(String businessId, String requestId) {
-        return DedupeKeys.bounded("outbound_call:", DedupeKeys.part(businessId) + ":" + DedupeKeys.part(requestId));
+    /** {@code outbound_call:<business>:<request>:<row created, epoch µs>}. */
+    static String dedupeKey(String businessId, String requestId, java.time.Instant rowCreatedAt) {
+        long micros = java.util.concurrent.TimeUnit.SECONDS.toMicros(rowCreatedAt.getEpochSecond()) + rowCreatedAt.getNano() / 1_000;
+        return DedupeKeys.bounded("outbound_call:", DedupeKeys.part(businessId) + ":" + DedupeKeys.part(requestId)
+                + ":" + micros);
     }
 
     private final OutboundCallRepository calls;

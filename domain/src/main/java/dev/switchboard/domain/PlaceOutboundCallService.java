@@ -64,7 +64,8 @@ public final class PlaceOutboundCallService implements PlaceOutboundCallUseCase 
         NewOutboundCall call = new NewOutboundCall(business, requestId, command.toNumber(), from, command.leadId(),
                 instructions.connectToMediaStream(parameters), statusCallbackUrl + "?outbound=" + requestId);
         OutboundCallRepository.Creation creation = calls.create(call,
-                stored -> queue.enqueue(PlaceOutboundCallJob.request(business, command.traceId(), requestId)).jobId());
+                stored -> queue.enqueue(PlaceOutboundCallJob.request(business, command.traceId(), requestId,
+                        stored.createdAt())).jobId());
         if (!creation.created() && !creation.call().sameRequestAs(call)) {
             throw new Conflict("request_id '" + requestId + "' was used for a different call (another 'to' or"
                     + " 'lead_id'); use a new request_id");

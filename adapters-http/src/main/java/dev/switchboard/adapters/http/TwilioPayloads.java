@@ -46,6 +46,10 @@ final class TwilioPayloads {
     static CallEvent.RecordingStatusChanged recordingStatusChanged(Map<String, String> form) {
         String callSid = sid(form, "CallSid");
         String recordingSid = sid(form, "RecordingSid");
+        if (!recordingSid.startsWith("RE") || recordingSid.length() < 3) {
+            // Twilio's recording sids are RE…; anything else would queue a recording_job that can only fail.
+            throw bad("RecordingSid must be a recording's sid (RE followed by letters and digits)");
+        }
         String status = status(form, "RecordingStatus");
         Optional<String> url = optional(form, "RecordingUrl");
         if (status.equals("completed") && url.isEmpty()) {

@@ -82,6 +82,8 @@ class TwilioPayloadsTest {
                 "RecordingStatus", "completed", "RecordingUrl", "http://api.twilio.com/x")), "https");
         assertBadRequest(() -> TwilioPayloads.recordingStatusChanged(form("CallSid", SID, "RecordingStatus", "completed")),
                 "RecordingSid is required");
+        assertBadRequest(() -> TwilioPayloads.recordingStatusChanged(form("CallSid", SID, "RecordingSid", "XY1",
+                "RecordingStatus", "completed", "RecordingUrl", "https://api.twilio.com/x")), "RecordingSid must be a recording's sid");
         // not completed: no URL needed
         TwilioPayloads.recordingStatusChanged(form("CallSid", SID, "RecordingSid", "RE1", "RecordingStatus", "absent"));
     }

@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * The leads table. One lead per person and business is kept by the unique constraints on
@@ -313,18 +312,18 @@ final class PostgresLeadRepository implements LeadRepository {
         });
     }
 
-    /** Lead ids are UUIDs; anything else names no lead (and must not reach the database as a cast error). */
+    /**
+     * Lead ids are UUIDs in their canonical 8-4-4-4-12 form; anything else names no lead (and must
+     * not reach the database as a cast error). {@code UUID.fromString} alone is not enough: it
+     * takes groups of other lengths ({@code 000000000-000-0000-0000-000000000000}) that
+     * PostgreSQL's {@code ::uuid} refuses.
+     */
     static boolean isUuid(String leadId) {
-        if (leadId == null || leadId.length() != 36) {
-            return false;
-        }
-        try {
-            UUID.fromString(leadId);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
+        return leadId != null && CANONICAL_UUID.matcher(leadId).matches();
     }
+
+    private static final java.util.regex.Pattern CANONICAL_UUID =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private static Lead lead(ResultSet row) throws SQLException {
         return new Lead(row.getString("id"), row.getString("business_id"),

@@ -126,6 +126,13 @@ final class PostgresOutboundCallRepository implements OutboundCallRepository {
                 update.setString(3, businessId);
                 update.setString(4, requestId);
                 return update.executeUpdate() == 1;
+            } catch (java.sql.SQLException e) {
+                if ("23505".equals(e.getSQLState())) {
+                    // The call sid is already another request's (UNIQUE (business_id, call_sid)): not
+                    // this request's call, so it is not placed by it; never a 500 to Twilio's callback.
+                    return false;
+                }
+                throw e;
             }
         });
     }

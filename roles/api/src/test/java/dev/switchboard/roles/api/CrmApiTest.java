@@ -125,6 +125,8 @@ class CrmApiTest {
         assertEquals(missing.body(), theirs.body());
         assertEquals(200, get("/api/leads/" + other.id(), ApiFixture.BIZ_B_TOKEN).statusCode());
         assertEquals(404, get("/api/leads/not-a-uuid", ApiFixture.BIZ_A_TOKEN).statusCode());
+        // UUID.fromString takes this non-canonical form; PostgreSQL's ::uuid refuses it (it was a 500).
+        assertEquals(404, get("/api/leads/000000000-000-0000-0000-000000000000", ApiFixture.BIZ_A_TOKEN).statusCode());
     }
 
     @Test

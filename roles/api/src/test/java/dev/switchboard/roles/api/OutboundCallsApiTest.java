@@ -206,6 +206,9 @@ class OutboundCallsApiTest {
         bad.put("unknown field", "{\"to\":\"+5511999990001\",\"from\":\"+5511300000001\"}");
         bad.put("bad request id", "{\"to\":\"+5511999990001\",\"request_id\":\"a b/c\"}");
         bad.put("bad lead id", "{\"to\":\"+5511999990001\",\"lead_id\":\"../x\"}");
+        // UUID.fromString takes this; PostgreSQL's ::uuid does not (it was a 500).
+        bad.put("lead id in a non-canonical uuid form",
+                "{\"to\":\"+5511999990001\",\"lead_id\":\"000000000-000-0000-0000-000000000000\"}");
         bad.forEach((what, body) -> {
             HttpResponse<String> response = call("POST", "/api/calls", A, body);
             assertEquals(400, response.statusCode(), what + ": " + response.body());

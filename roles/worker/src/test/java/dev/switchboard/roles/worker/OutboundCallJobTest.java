@@ -9,6 +9,7 @@ import dev.switchboard.domain.PlaceOutboundCallJob;
 import dev.switchboard.domain.PlaceOutboundCallService;
 import dev.switchboard.ports.in.PlaceOutboundCallCommand;
 import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.NewOutboundCall;
 import dev.switchboard.ports.out.OutboundCall;
 import dev.switchboard.ports.out.OutboundCallState;
 import dev.switchboard.ports.out.OutboundTelephony;
@@ -29,6 +30,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -119,6 +122,36 @@ class OutboundCallJobTest {
             Thread.sleep(20);
         }
         throw new AssertionError("jobs still pending");
+    }
+
+    /**
+     * The job is enqueued inside the row's transaction; when that transaction is lost after the
+     * enqueue, the orphan job stays in Redis with no row. The client's retry makes a new row, and
+     * must get a job of its own, not the orphan's by dedupe (which by then may have failed for
+     * want of a row, leaving the request {@code requested} for ever). Placed once all the same.
+     */
+    @Test
+    void aRetryAfterARolledBackRequestGetsItsOwnJobAndTheCallIsPlacedOnce() throws Exception {
+        String[] orphan = new String[1];
+        NewOutboundCall lost = new NewOutboundCall(business, "r-lost", "+5511999990009", OUR_NUMBER, Optional.empty(),
+                "<Response><Connect><Stream url=\"wss://calls.example.com/ws/twilio/media\"/></Connect></Response>",
+                "https://api.example.com/webhook/twilio/status?outbound=r-lost");
+        assertThrows(RuntimeException.class, () -> store.outboundCalls().create(lost, stored -> {
+            orphan[0] = queue.enqueue(PlaceOutboundCallJob.request(business, "trace-lost", "r-lost", stored.createdAt()))
+                    .jobId();
+            throw new IllegalStateException("the commit was lost");
+        }));
+        assertEquals(Optional.empty(), store.outboundCalls().find(business, "r-lost"), "rolled back");
+
+        String retried = request("r-lost", "+5511999990009");
+        assertNotEquals(orphan[0], retried, "the retry's job is its own, not the orphan's by dedupe");
+        assertEquals(retried, store.outboundCalls().find(business, "r-lost").orElseThrow().jobId().orElseThrow());
+
+        startWorker();
+        OutboundCall placed = awaitSettled("r-lost", Duration.ofSeconds(10));
+        assertEquals(OutboundCallState.PLACED, placed.state(), placed.toString());
+        awaitJobsDone();
+        assertEquals(1, twilio.creates().size(), "both jobs ran; one dialed");
     }
 
     @Test
