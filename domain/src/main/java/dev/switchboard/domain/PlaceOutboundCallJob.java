@@ -180,6 +180,16 @@ public final class PlaceOutboundCallJob implements JobHandler {
                 .filter(c -> !claimed.contains(c.callSid()))
                 .filter(c -> !c.createdAt().isBefore(since.minus(CLOCK_SKEW)))
                 .toList();
+        if (candidates.size() == 1 && calls.othersInDoubt(business, placing.fromNumber(), placing.toNumber(), requestId)) {
+            // Another request between the same numbers is placing or unknown too: the one call
+            // found may be its. Only the call's status callback (?outbound=) can tell; it settles
+            // whichever request is the call's, and this one stays unknown until then.
+            String why = "the placement was interrupted and Twilio lists one unclaimed call from " + placing.fromNumber()
+                    + " to " + placing.toNumber() + ", but another request between them is in doubt too; the call's"
+                    + " status callback will settle the request it belongs to";
+            calls.settle(business, requestId, OutboundCallState.UNKNOWN, why);
+            return result(calls.find(business, requestId).orElseThrow(), "unknown: " + why);
+        }
         if (candidates.size() == 1) {
             calls.placed(business, requestId, candidates.get(0).callSid());
             return result(calls.find(business, requestId).orElseThrow(), "placed (found at Twilio after an interrupted"

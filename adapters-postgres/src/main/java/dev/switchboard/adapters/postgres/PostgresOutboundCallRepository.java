@@ -176,6 +176,24 @@ final class PostgresOutboundCallRepository implements OutboundCallRepository {
         });
     }
 
+    @Override
+    public boolean othersInDoubt(String businessId, String fromNumber, String toNumber, String requestId) {
+        return database.run("find outbound calls in doubt", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT EXISTS (SELECT 1 FROM outbound_calls WHERE business_id = ? AND from_number = ?"
+                            + " AND to_number = ? AND request_id <> ? AND state IN ('placing', 'unknown'))")) {
+                query.setString(1, businessId);
+                query.setString(2, fromNumber);
+                query.setString(3, toNumber);
+                query.setString(4, requestId);
+                try (ResultSet row = query.executeQuery()) {
+                    row.next();
+                    return row.getBoolean(1);
+                }
+            }
+        });
+    }
+
     private static String truncated(String reason) {
         return reason.length() > MAX_ERROR ? reason.substring(0, MAX_ERROR) : reason;
     }

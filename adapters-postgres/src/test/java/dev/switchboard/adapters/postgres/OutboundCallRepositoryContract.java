@@ -198,6 +198,25 @@ abstract class OutboundCallRepositoryContract {
     }
 
     @Test
+    void othersInDoubtAreTheBusinesssOtherPlacingOrUnknownRequestsBetweenTheSameNumbers() {
+        String business = business();
+        String other = business();
+        created(business, "r-1", "+5511999990001");
+        created(business, "r-2", "+5511999990001");
+        created(other, "r-9", "+5511999990001");
+        assertTrue(calls().beginPlacing(other, "r-9").isPresent());
+        assertFalse(calls().othersInDoubt(business, FROM, "+5511999990001", "r-1"), "r-2 is only requested; r-9 is not ours");
+        assertTrue(calls().beginPlacing(business, "r-2").isPresent());
+        assertTrue(calls().othersInDoubt(business, FROM, "+5511999990001", "r-1"), "r-2 is placing");
+        assertFalse(calls().othersInDoubt(business, FROM, "+5511999990001", "r-2"), "never the request itself");
+        assertFalse(calls().othersInDoubt(business, FROM, "+5511999990002", "r-1"), "another number");
+        assertTrue(calls().settle(business, "r-2", OutboundCallState.UNKNOWN, "x"));
+        assertTrue(calls().othersInDoubt(business, FROM, "+5511999990001", "r-1"), "r-2 is unknown");
+        assertTrue(calls().placed(business, "r-2", "CA" + "d".repeat(32)));
+        assertFalse(calls().othersInDoubt(business, FROM, "+5511999990001", "r-1"), "r-2 is placed: its call is claimed");
+    }
+
+    @Test
     void aLeadOfAnotherBusinessIsRefusedByTheStoreItself() {
         String ours = business();
         String theirs = business();

@@ -46,4 +46,11 @@ public interface OutboundCallRepository {
 
     /** The sids of calls placed for the business's requests from {@code fromNumber} to {@code toNumber}. */
     Set<String> placedCallSids(String businessId, String fromNumber, String toNumber);
+
+    /**
+     * Whether another of the business's requests from {@code fromNumber} to {@code toNumber} than
+     * {@code requestId} is {@code PLACING} or {@code UNKNOWN}: a call found at Twilio between those
+     * numbers could then be that request's as well as this one's.
+     */
+    boolean othersInDoubt(String businessId, String fromNumber, String toNumber, String requestId);
 }

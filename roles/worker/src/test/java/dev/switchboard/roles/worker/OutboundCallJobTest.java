@@ -210,6 +210,29 @@ class OutboundCallJobTest {
         assertEquals(0, twilio.creates().size(), "the fake refused before creating anything");
     }
 
+    /**
+     * Two requests to the same number were both placing when their worker died; only r-b's create
+     * reached Twilio. Each rerun finds one unclaimed call between the numbers, which could be
+     * either's: neither takes it (r-a would have been marked placed with r-b's call); both are
+     * unknown until the call's status callback says whose it is.
+     */
+    @Test
+    void aCallFoundAtTwilioThatCouldBeAnotherInterruptedRequestsIsClaimedByNeither() throws Exception {
+        request("r-a", "+5511999990006");
+        request("r-b", "+5511999990006");
+        store.outboundCalls().beginPlacing(business, "r-a").orElseThrow();
+        OutboundCall b = store.outboundCalls().beginPlacing(business, "r-b").orElseThrow();
+        telephony.place(new OutboundTelephony.Placement(b.fromNumber(), b.toNumber(), b.twiml(), b.statusCallback(), 30));
+
+        startWorker();
+        OutboundCall a = awaitSettled("r-a", Duration.ofSeconds(15));
+        OutboundCall bSettled = awaitSettled("r-b", Duration.ofSeconds(15));
+        assertEquals(OutboundCallState.UNKNOWN, a.state(), a.toString());
+        assertEquals(Optional.empty(), a.callSid(), "r-a did not take r-b's call");
+        assertEquals(OutboundCallState.UNKNOWN, bSettled.state(), bSettled.toString());
+        assertEquals(1, twilio.creates().size(), "and nothing was dialed again");
+    }
+
     @Test
     void aRerunThatFindsPlacingLooksTheCallUpInsteadOfPostingAgain() throws Exception {
         // An earlier run moved both requests to placing; for r-sent its create reached Twilio before
