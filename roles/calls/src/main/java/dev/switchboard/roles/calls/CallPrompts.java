@@ -66,6 +66,10 @@ final class CallPrompts {
         } catch (JobStoreUnavailableException e) {
             found = PromptCache.Lookup.NOTHING;
             why = "the prompt cache did not answer within " + wait.toMillis() + " ms (" + e.getMessage() + ")";
+        } catch (RuntimeException e) {
+            // Redis refused the read (not an outage) or an entry did not decode: the call still needs a prompt.
+            found = PromptCache.Lookup.NOTHING;
+            why = "the prompt cache failed: " + e;
         }
         Choice choice;
         if (found.call().isPresent()) {
@@ -93,7 +97,9 @@ final class CallPrompts {
                 LOG.info(() -> label + ": prompt prepared for the call arrived, version " + p.version());
             });
             return call;
-        } catch (JobStoreUnavailableException e) {
+        } catch (RuntimeException e) {
+            // Unavailable, refused or undecodable: the call keeps the prompt it has.
+            LOG.fine(() -> label + ": looking for the call's prompt again failed: " + e);
             return Optional.empty();
         }
     }

@@ -79,7 +79,7 @@ final class CallSession implements MediaStreamSession {
 
     private record Frame(byte[] mulaw, int generation) implements Outbound { }
 
-    private record Mark(String name) implements Outbound { }
+    private record Mark(String name, int generation) implements Outbound { }
 
     private final long id;
     private final MediaStreamOutput output;
@@ -321,7 +321,9 @@ final class CallSession implements MediaStreamSession {
                     continue;
                 }
                 if (item instanceof Mark m) {
-                    output.mark(m.name());
+                    if (m.generation() == generation.get()) {   // a barge-in cleared its audio: no mark after clear
+                        output.mark(m.name());
+                    }
                     continue;
                 }
                 Frame f = (Frame) item;
@@ -335,6 +337,9 @@ final class CallSession implements MediaStreamSession {
                 long wait = next - now;
                 if (wait > 0) {
                     TimeUnit.NANOSECONDS.sleep(wait);
+                    if (f.generation() != generation.get()) {
+                        continue;   // a barge-in came while this frame waited its turn: never audio after clear
+                    }
                 }
                 output.media(f.mulaw());
                 next += FRAME_NANOS;
@@ -360,12 +365,18 @@ final class CallSession implements MediaStreamSession {
                 continue;   // a barge-in interrupted the previous answer
             }
             Thread.interrupted();
+            if (state.get() != State.STREAMING) {
+                return;   // ended while this item was taken: its interrupt is not to be swallowed
+            }
             int gen = generation.get();
             try {
                 if (item == LOOK_FOR_PROMPT) {
                     if (!ownPrompt) {
                         ownPrompt = true;   // one more look only: its job had the time until the caller spoke
                         prompts.callPromptNow(business, callSid, label).ifPresent(conversation::usePrompt);
+                        if (Thread.currentThread().isInterrupted()) {
+                            ownPrompt = false;   // a barge-in cut the look short: look again at the first turn
+                        }
                     }
                     continue;
                 }
@@ -390,17 +401,41 @@ final class CallSession implements MediaStreamSession {
                     if (gen != generation.get() || state.get() != State.STREAMING) {
                         throw new Superseded();
                     }
-                    speak(sentence, gen);
+                    try {
+                        speak(sentence, gen);
+                    } catch (dev.switchboard.ports.out.TextToSpeechException e) {
+                        if (gen != generation.get() || state.get() != State.STREAMING) {
+                            throw new Superseded();
+                        }
+                        // One sentence the synthesizer could not make: the rest of the answer still plays.
+                        LOG.log(Level.WARNING, label + ": a sentence could not be synthesized; skipped: " + e.getMessage());
+                        return;
+                    }
                     said.append(sentence).append(' ');
                 };
+                boolean completed = false;
                 try {
                     chat.stream(request.get(), delta -> sentences.add(delta).forEach(sayIt));
                     sentences.flush().ifPresent(sayIt);
+                    completed = true;
                 } catch (Superseded e) {
                     LOG.fine(label + ": answer cut short by the caller");
+                } catch (RuntimeException e) {
+                    // A barge-in interrupts this thread: an AI stream or a synthesis being read then
+                    // fails with an I/O error, which is the caller talking, not a fault.
+                    if (gen != generation.get() || state.get() != State.STREAMING) {
+                        LOG.fine(label + ": answer cut short by the caller (" + e.getClass().getSimpleName() + ")");
+                    } else {
+                        LOG.log(Level.WARNING, label + ": agent answer failed part way: " + e.getMessage(), e);
+                    }
+                } finally {
+                    // What was spoken is the agent's turn however the answer ended: the AI's next
+                    // context and the call log must hold what the caller heard.
+                    if (completed || !said.isEmpty()) {
+                        conversation.agentSaid(said.toString());
+                        turn(CallTurn.AGENT, said.toString());
+                    }
                 }
-                conversation.agentSaid(said.toString());
-                turn(CallTurn.AGENT, said.toString());
             } catch (RuntimeException e) {
                 if (state.get() == State.STREAMING) {
                     LOG.log(Level.WARNING, label + ": agent turn failed: " + e.getMessage(), e);
@@ -435,7 +470,7 @@ final class CallSession implements MediaStreamSession {
         }
         if (gen == generation.get()) {
             pendingMarks.incrementAndGet();
-            outbound.offer(new Mark("utt-" + (++utterances)));
+            outbound.offer(new Mark("utt-" + (++utterances), gen));
         }
     }
 

@@ -27,9 +27,12 @@ import java.util.logging.Logger;
  *
  * <p><b>Endless streaming.</b> Google ends a stream after about 305 s. Each call's stream is
  * restarted at the first final result after {@code restartAfter} (a pause: nothing is cut), or at
- * {@code hardLimit} whatever happens. Every audio chunk is kept until a final result covers it
- * ({@code result_end_time}, counted from the start of that stream's audio), and what is not
- * covered yet is replayed first on the new stream: no audio is lost across a restart.
+ * {@code hardLimit} whatever happens. Such a planned restart half-closes the old stream, which
+ * then finalizes all the audio it got (its results still count): nothing is replayed, or the
+ * caller's last words would come back twice. A stream that fails instead loses what it had not
+ * finalized, so every audio chunk is kept until a final result covers it
+ * ({@code result_end_time}, counted from the start of that stream's audio), and after an error
+ * what is not covered yet is replayed first on the new stream: no audio is lost across a restart.
  * What is kept is bounded by {@code replayWindow} (default {@link #DEFAULT_REPLAY_WINDOW}): a
  * caller who stays quiet gets no final result, and without a bound a long silence would keep every
  * frame of it (8 KB a second per call) and replay all of it at the next restart. Audio older than
@@ -125,7 +128,7 @@ public final class GoogleSpeechToText implements SpeechToText {
             }
             long elapsed = System.nanoTime() - startedNanos;
             if (elapsed >= hardLimit.toNanos() || (elapsed >= restartAfter.toNanos() && finalSinceRestartWindow)) {
-                restart("stream age " + Duration.ofNanos(elapsed).toMillis() + " ms");
+                restart("stream age " + Duration.ofNanos(elapsed).toMillis() + " ms", false);
             }
             Chunk chunk = new Chunk(streamBytes, mulaw.clone());
             keep(chunk);
@@ -158,8 +161,11 @@ public final class GoogleSpeechToText implements SpeechToText {
             finalSinceRestartWindow = false;
         }
 
-        /** Caller holds the lock: a new stream, replaying what no final result covered yet. */
-        private void restart(String why) {
+        /**
+         * Caller holds the lock: a new stream; after an error ({@code replay}) it first gets what no
+         * final result covered yet, since the failed stream will finalize nothing more.
+         */
+        private void restart(String why, boolean replay) {
             ClientStream<StreamingRecognizeRequest> old = current;
             generation.retired = true;
             try {
@@ -168,15 +174,15 @@ public final class GoogleSpeechToText implements SpeechToText {
                 LOG.log(Level.FINE, "half-closing a speech stream before restart", e);
             }
             openStream();
-            Deque<Chunk> replay = new ArrayDeque<>(unsettled);
+            Deque<Chunk> again = replay ? new ArrayDeque<>(unsettled) : new ArrayDeque<>();
             unsettled.clear();
             unsettledBytes = 0;
-            for (Chunk c : replay) {
+            for (Chunk c : again) {
                 Chunk moved = new Chunk(streamBytes, c.bytes);
                 keep(moved);
                 sendAudio(moved.bytes);
             }
-            LOG.fine("speech stream restarted (" + why + "), replayed " + replay.size() + " chunk(s)");
+            LOG.fine("speech stream restarted (" + why + "), replayed " + again.size() + " chunk(s)");
         }
 
         /** Caller holds the lock: keeps a chunk for replay, dropping the oldest beyond the window. */
@@ -213,7 +219,7 @@ public final class GoogleSpeechToText implements SpeechToText {
             }
             if (t instanceof ApiException api && RESTARTABLE.contains(api.getStatusCode().getCode())
                     && errorRestarts++ < MAX_ERROR_RESTARTS) {
-                restart(api.getStatusCode().getCode() + ": " + t.getMessage());
+                restart(api.getStatusCode().getCode() + ": " + t.getMessage(), true);
                 return;
             }
             failed = true;

@@ -27,26 +27,34 @@ class GoogleSpeechToTextTest {
     }
 
     @Test
-    void streamRestartedBeforeTheLimitLosesNoFrame() throws Exception {
+    void streamRestartedBeforeTheLimitLosesNoFrameAndHearsNoneTwice() throws Exception {
         try (ScriptedSpeechServer fake = new ScriptedSpeechServer(600, 7)) {
-            Set<Integer> heard = run(fake, Duration.ofMillis(200), Duration.ofMillis(400));
+            List<Integer> heard = new CopyOnWriteArrayList<>();
+            // Restarts at the hard limit, wherever the caller is: mid-utterance, frames not yet final.
+            Set<Integer> distinct = run(fake, Duration.ofMinutes(10), Duration.ofMillis(300),
+                    GoogleSpeechToText.DEFAULT_REPLAY_WINDOW, heard);
             assertEquals(0, fake.limitErrors.get(), "restarted before the service's limit");
             assertTrue(fake.streams.get() >= 4, "streams: " + fake.streams.get());
-            assertEquals(allFrames(), heard);
+            assertEquals(allFrames(), distinct);
+            // A planned restart half-closes the old stream, which finalizes what it got: replaying
+            // that on the new stream made the caller's words come back twice.
+            assertEquals(FRAMES, heard.size(), "each frame in exactly one final result: " + heard);
         }
     }
 
     /**
      * A caller who stays quiet: the fake settles no final result until the end, so nothing is ever
-     * covered. Restarts replay only the last window of audio (10 frames here), not everything since
-     * the call began: the buffer is bounded, and the frames at the end are still heard.
+     * covered, and its stream limit fails each stream (as Google's does) so each restart replays.
+     * Restarts replay only the last window of audio (10 frames here), not everything since the call
+     * began: the buffer is bounded, and the frames at the end are still heard.
      */
     @Test
     void aLongSilenceKeepsOnlyTheReplayWindow() throws Exception {
-        try (ScriptedSpeechServer fake = new ScriptedSpeechServer(10_000, 100_000)) {
-            Set<Integer> heard = run(fake, Duration.ofMinutes(10), Duration.ofMillis(300), Duration.ofMillis(200));
+        try (ScriptedSpeechServer fake = new ScriptedSpeechServer(500, 100_000)) {
+            Set<Integer> heard = run(fake, Duration.ofMinutes(10), Duration.ofMinutes(10), Duration.ofMillis(200),
+                    new CopyOnWriteArrayList<>());
             int streams = fake.streams.get();
-            assertTrue(streams >= 3, "the hard limit restarted the stream: " + streams);
+            assertTrue(streams >= 3, "the service's limit failed the stream and it was restarted: " + streams);
             int windowFrames = 10; // 200 ms of audio: ten 160-byte (20 ms) frames
             assertTrue(fake.framesReceived.get() <= FRAMES + (streams - 1) * (windowFrames + 1),
                     "each restart replayed at most the window: " + fake.framesReceived.get() + " frames over "
@@ -57,12 +65,15 @@ class GoogleSpeechToTextTest {
     }
 
     private static Set<Integer> run(ScriptedSpeechServer fake, Duration restartAfter, Duration hardLimit) throws Exception {
-        return run(fake, restartAfter, hardLimit, GoogleSpeechToText.DEFAULT_REPLAY_WINDOW);
+        return run(fake, restartAfter, hardLimit, GoogleSpeechToText.DEFAULT_REPLAY_WINDOW, new CopyOnWriteArrayList<>());
     }
 
-    /** Sends FRAMES numbered frames at 10 ms pace; returns the frame numbers final results named. */
+    /**
+     * Sends FRAMES numbered frames at 10 ms pace; returns the frame numbers final results named
+     * and adds each naming, repeats included, to {@code every}.
+     */
     private static Set<Integer> run(ScriptedSpeechServer fake, Duration restartAfter, Duration hardLimit,
-            Duration replayWindow) throws Exception {
+            Duration replayWindow, List<Integer> every) throws Exception {
         List<String> finals = new CopyOnWriteArrayList<>();
         List<Throwable> failures = new CopyOnWriteArrayList<>();
         try (SpeechClient client = GoogleSpeechClients.create(fake.endpoint())) {
@@ -88,11 +99,19 @@ class GoogleSpeechToTextTest {
             }
             stream.close();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (heard(finals).size() < FRAMES && System.nanoTime() < deadline) {
+            while (heard(finals).size() < FRAMES && !heard(finals).contains(FRAMES - 1) && System.nanoTime() < deadline) {
                 TimeUnit.MILLISECONDS.sleep(20);
             }
+            TimeUnit.MILLISECONDS.sleep(200);   // any late duplicate of the last final
         }
         assertEquals(List.of(), failures);
+        for (String t : finals) {
+            for (String word : t.trim().split("\\s+")) {
+                if (word.startsWith("f")) {
+                    every.add(Integer.parseInt(word.substring(1)));
+                }
+            }
+        }
         return heard(finals);
     }
 

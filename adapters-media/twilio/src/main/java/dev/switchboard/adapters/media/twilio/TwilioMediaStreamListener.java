@@ -270,8 +270,13 @@ public final class TwilioMediaStreamListener implements WsListener {
         return s.length() > 40 ? s.substring(0, 40) + "…" : s;
     }
 
-    /** Our side of the socket: one writer at a time, nothing after close. */
+    /**
+     * Our side of the socket: one writer at a time, nothing after close. A lock, not
+     * {@code synchronized}: the writers are virtual threads, and on JDK 21 one blocked in a socket
+     * write inside {@code synchronized} would pin its carrier thread.
+     */
     private static final class Output implements MediaStreamOutput {
+        private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
         private final WsSession ws;
         private volatile String streamSid;
         private volatile boolean open = true;
@@ -300,16 +305,19 @@ public final class TwilioMediaStreamListener implements WsListener {
         }
 
         @Override
-        public synchronized void close(String reason) {
-            if (!open) {
-                return;
-            }
-            open = false;
+        public void close(String reason) {
+            writing.lock();
             try {
+                if (!open) {
+                    return;
+                }
+                open = false;
                 String r = reason.length() > 100 ? reason.substring(0, 100) : reason;
                 ws.close(WsCloseCodes.NORMAL_CLOSE, r);
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "closing a media stream socket", e);
+            } finally {
+                writing.unlock();
             }
         }
 
@@ -329,16 +337,19 @@ public final class TwilioMediaStreamListener implements WsListener {
             return m;
         }
 
-        private synchronized void send(ObjectNode message) {
-            if (!open || streamSid == null) {
-                return;
-            }
+        private void send(ObjectNode message) {
+            writing.lock();
             try {
+                if (!open || streamSid == null) {
+                    return;
+                }
                 ws.send(message.toString(), true);
             } catch (RuntimeException e) {
                 // The peer went away mid-write: onClose/onError follows, or the reaper finds it.
                 open = false;
                 LOG.log(Level.FINE, "media stream send failed", e);
+            } finally {
+                writing.unlock();
             }
         }
     }
