@@ -28,6 +28,8 @@
 module switchboard.adapters.media.twilio {
     requires transitive switchboard.ports;
     requires twilio;
+    // The SDK's Response carries HttpCore 5 headers; our HTTP clients build them from the JDK's.
+    requires org.apache.httpcomponents.core5.httpcore5;
 
     requires java.xml;
     requires com.fasterxml.jackson.databind;

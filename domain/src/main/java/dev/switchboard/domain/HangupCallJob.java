@@ -1,5 +1,6 @@
 package dev.switchboard.domain;
 
+import dev.switchboard.ports.in.CallEvent;
 import dev.switchboard.ports.in.JobExecution;
 import dev.switchboard.ports.in.JobFailure;
 import dev.switchboard.ports.in.JobHandler;
@@ -40,13 +41,17 @@ public final class HangupCallJob implements JobHandler {
     static final String EVENT = "hangup";
 
     /**
-     * @param callSid Twilio's call sid
+     * @param callSid Twilio's call sid: letters and digits only ({@link CallEvent#SID}), since the SDK
+     *                puts it in the request's path, where a {@code /} or {@code ..} would name another resource
      * @param reason  why the calls role ended the call (for the job's record and the log)
      */
     public record Args(String callSid, Optional<String> reason) {
         public Args {
             java.util.Objects.requireNonNull(callSid, "callSid");
             java.util.Objects.requireNonNull(reason, "reason");
+            if (!CallEvent.SID.matcher(callSid).matches()) {
+                throw new IllegalArgumentException("job argument 'call_sid' must be 2..64 letters and digits");
+            }
         }
     }
 

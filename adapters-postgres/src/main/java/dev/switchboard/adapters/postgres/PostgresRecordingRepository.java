@@ -17,8 +17,9 @@ import java.util.Optional;
 /**
  * The recordings table: one row per Twilio recording sid (its unique constraint is the conflict
  * target), so a rerun of {@code recording_job} rewrites its own row and a redelivered callback
- * cannot make a second. The upsert only touches a row of the same business, and never revives a
- * deleted one.
+ * cannot make a second. The upsert only touches a row of the same business, never revives a
+ * deleted one (it only fills in a transcript that one lacks), and never downgrades a transcribed
+ * one: a later run without speech, or an overlapping attempt, must not blank a transcript.
  */
 final class PostgresRecordingRepository implements RecordingRepository {
     private static final String COLUMNS = "business_id, recording_sid, call_sid, url, duration_seconds, transcript,"
@@ -41,8 +42,13 @@ final class PostgresRecordingRepository implements RecordingRepository {
                             + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?)"
                             + " ON CONFLICT (recording_sid) DO UPDATE SET call_sid = EXCLUDED.call_sid,"
                             + " url = EXCLUDED.url, duration_seconds = EXCLUDED.duration_seconds,"
-                            + " transcript = EXCLUDED.transcript, status = EXCLUDED.status, updated_at = now()"
-                            + " WHERE r.business_id = EXCLUDED.business_id AND r.status <> 'deleted'"
+                            + " transcript = EXCLUDED.transcript,"
+                            + " status = CASE WHEN r.status = 'deleted' THEN r.status ELSE EXCLUDED.status END,"
+                            + " updated_at = now()"
+                            + " WHERE r.business_id = EXCLUDED.business_id AND CASE r.status"
+                            + " WHEN 'transcribed' THEN EXCLUDED.status = 'transcribed'"
+                            + " WHEN 'deleted' THEN r.transcript IS NULL AND EXCLUDED.transcript IS NOT NULL"
+                            + " ELSE true END"
                             + " RETURNING " + COLUMNS)) {
                 upsert.setString(1, r.businessId());
                 upsert.setString(2, r.recordingSid());

@@ -13,8 +13,9 @@ public interface RecordingRepository {
 
     /**
      * Stores the recording, or rewrites the one stored under its id with the same values (a rerun).
-     * Its {@code recordedAt} stays the first one's; a recording already {@code deleted} stays so. A
-     * business the store does not know yet is created unconfigured.
+     * Its {@code recordedAt} stays the first one's; a recording already {@code deleted} stays so
+     * (only a transcript it lacks is filled in), and a {@code transcribed} one is never replaced by
+     * an {@code untranscribed} one. A business the store does not know yet is created unconfigured.
      *
      * @return the recording as stored now
      * @throws IllegalArgumentException when another business holds a recording with this id

@@ -146,6 +146,28 @@ class HangupCallJobTest {
         assertTrue(twilio.updates().isEmpty(), "Twilio refused before looking at the call");
     }
 
+    @Test
+    void aCallSidThatIsNotLettersAndDigitsFailsAtOnceAndNeverReachesTwilio() throws Exception {
+        String sid = callSid();
+        twilio.callInProgress(sid);
+        startWorker(AUTH_TOKEN);
+        List<String> ids = new java.util.ArrayList<>();
+        for (String bad : List.of(sid + "/../" + callSid(), "../" + sid, sid + "/Recordings")) {
+            ids.add(queue.enqueue(JobRequest.of(HangupCallJob.DEFINITION.name(), "high",
+                    java.util.Map.of("call_sid", bad, "reason", "test"), business, "trace")).jobId());
+        }
+
+        for (String id : ids) {
+            await("job " + id + " to fail", () -> "failed".equals(job(id, "status")));
+            assertEquals("1", job(id, "attempts"), "not retried");
+            String error = new String(dev.switchboard.testsupport.Zlib.inflate(
+                    redis.binaryCommands().hget("rq:job:" + id, "exc_info")));
+            assertTrue(error.contains("'call_sid' must be 2..64 letters and digits"), error);
+        }
+        assertTrue(twilio.updates().isEmpty(), "nothing sent to Twilio: " + twilio.updates());
+        assertEquals("in-progress", twilio.status(sid));
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!condition.getAsBoolean()) {

@@ -4,6 +4,8 @@ import com.twilio.exception.ApiConnectionException;
 import com.twilio.http.HttpClient;
 import com.twilio.http.Request;
 import com.twilio.http.Response;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.message.BasicHeader;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -12,6 +14,8 @@ import java.net.URL;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -81,7 +85,7 @@ final class TwilioApiHttpClient extends HttpClient {
                     target = target.resolve(location.get());
                     continue;
                 }
-                return new Response(new ByteArrayInputStream(response.body()), status);
+                return new Response(new ByteArrayInputStream(response.body()), status, headers(response.headers()));
             }
         } catch (IOException e) {
             throw new ApiConnectionException("Twilio API at " + base + " unreachable: " + e.getMessage(), e);
@@ -89,6 +93,16 @@ final class TwilioApiHttpClient extends HttpClient {
             Thread.currentThread().interrupt();
             throw new ApiConnectionException("interrupted calling the Twilio API", e);
         }
+    }
+
+    /**
+     * The answer's headers as the SDK holds them: never null, as {@code TwilioRestClient} logs
+     * {@code getHeaders().length} whenever its logger is at DEBUG.
+     */
+    static Header[] headers(java.net.http.HttpHeaders headers) {
+        List<Header> all = new ArrayList<>();
+        headers.map().forEach((name, values) -> values.forEach(v -> all.add(new BasicHeader(name, v))));
+        return all.toArray(Header[]::new);
     }
 
     private boolean sameOrigin(URI target) {

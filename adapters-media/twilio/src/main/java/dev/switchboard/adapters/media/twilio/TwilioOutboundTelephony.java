@@ -237,7 +237,7 @@ public final class TwilioOutboundTelephony implements OutboundTelephony {
                 Thread.currentThread().interrupt();
                 throw new Unanswered("interrupted while waiting for " + base, e);
             }
-            return new Response(response.body(), response.statusCode());
+            return new Response(response.body(), response.statusCode(), TwilioApiHttpClient.headers(response.headers()));
         }
     }
 }

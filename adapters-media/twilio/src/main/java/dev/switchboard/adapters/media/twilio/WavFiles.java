@@ -8,8 +8,12 @@ import java.util.Arrays;
 
 /**
  * Reads a RIFF/WAVE file into raw samples: PCM 16-bit (format 1) or G.711 μ-law (format 7), also
- * inside {@code WAVE_FORMAT_EXTENSIBLE}, 1 or 2 channels. Twilio's recordings are usually 8 kHz
- * 16-bit PCM, but the header says what they are.
+ * inside {@code WAVE_FORMAT_EXTENSIBLE}, mono only. Twilio's recordings are usually 8 kHz 16-bit PCM,
+ * but the header says what they are. We ask for {@code RequestedChannels=1}; a stereo file (one
+ * party per channel) is refused rather than handed on, since a mono reader would hear one party.
+ *
+ * <p>Chunk sizes are the file's word: positions are computed in {@code long}, so a huge declared
+ * size ends the walk ("no data chunk") instead of overflowing into an index out of bounds.
  */
 final class WavFiles {
     private static final int PCM = 1;
@@ -29,8 +33,9 @@ final class WavFiles {
         int channels = 0;
         int sampleRate = 0;
         int bits = 0;
-        int position = 12;
-        while (position + 8 <= wav.length) {
+        long next = 12;
+        while (next + 8 <= wav.length) {
+            int position = (int) next;
             long size = Integer.toUnsignedLong(in.getInt(position + 4));
             int body = position + 8;
             if (tag(wav, position, "fmt ")) {
@@ -52,14 +57,14 @@ final class WavFiles {
                 long end = size == 0 || size == 0xFFFFFFFFL ? wav.length : Math.min(wav.length, body + size);
                 RecordingAudio.Encoding encoding = encoding(format, bits);
                 int frame = encoding.bytesPerSample() * channels;
-                if (channels < 1 || channels > 2) {
-                    throw new IllegalArgumentException(channels + " channels");
+                if (channels != 1) {
+                    throw new IllegalArgumentException(channels + " channels (mono expected)");
                 }
                 int length = (int) (end - body);
                 length -= length % frame;
                 return new RecordingAudio(encoding, sampleRate, channels, Arrays.copyOfRange(wav, body, body + length));
             }
-            position = (int) Math.min(Integer.MAX_VALUE, body + size + (size & 1));
+            next = body + size + (size & 1);
         }
         throw new IllegalArgumentException("no data chunk");
     }

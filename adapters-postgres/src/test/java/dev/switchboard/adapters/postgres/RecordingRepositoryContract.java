@@ -1,0 +1,72 @@
+package dev.switchboard.adapters.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.switchboard.ports.out.RecordingRepository;
+import dev.switchboard.ports.out.StoredRecording;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link RecordingRepository} must do when {@code recording_job} runs more than once for
+ * one recording: a later run never takes a transcript away, and a deleted recording stays deleted.
+ */
+abstract class RecordingRepositoryContract {
+
+    abstract RecordingRepository recordings();
+
+    private final String business = "biz-" + UUID.randomUUID();
+    private final String recordingSid = "RE" + UUID.randomUUID().toString().replace("-", "");
+    private final String callSid = "CA" + UUID.randomUUID().toString().replace("-", "");
+    private final Instant recordedAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    private StoredRecording recording(Optional<String> transcript, String status) {
+        return new StoredRecording(business, recordingSid, callSid, "https://api.twilio.com/Recordings/" + recordingSid,
+                Optional.of(42), transcript, status, recordedAt, Optional.empty());
+    }
+
+    @Test
+    void aLaterRunWithoutSpeechNeverDowngradesATranscribedRecording() {
+        recordings().save(recording(Optional.of("olá, quero marcar"), StoredRecording.TRANSCRIBED));
+
+        StoredRecording after = recordings().save(recording(Optional.empty(), StoredRecording.UNTRANSCRIBED));
+
+        assertEquals(StoredRecording.TRANSCRIBED, after.status(), "what save answers");
+        StoredRecording stored = recordings().find(business, recordingSid).orElseThrow();
+        assertEquals(StoredRecording.TRANSCRIBED, stored.status());
+        assertEquals(Optional.of("olá, quero marcar"), stored.transcript());
+    }
+
+    @Test
+    void aTranscriptReplacesNoneAndARerunRewritesItsOwn() {
+        recordings().save(recording(Optional.empty(), StoredRecording.UNTRANSCRIBED));
+        recordings().save(recording(Optional.of("first"), StoredRecording.TRANSCRIBED));
+        assertEquals(Optional.of("first"), recordings().find(business, recordingSid).orElseThrow().transcript());
+
+        StoredRecording rerun = recordings().save(recording(Optional.of("second"), StoredRecording.TRANSCRIBED));
+
+        assertEquals(Optional.of("second"), rerun.transcript());
+        assertEquals(StoredRecording.TRANSCRIBED, recordings().find(business, recordingSid).orElseThrow().status());
+    }
+
+    @Test
+    void aDeletedRecordingStaysDeletedButGetsTheTranscriptItLacked() {
+        recordings().save(recording(Optional.empty(), StoredRecording.UNTRANSCRIBED));
+        assertTrue(recordings().markDeleted(business, recordingSid, recordedAt.plusSeconds(60)));
+
+        recordings().save(recording(Optional.empty(), StoredRecording.UNTRANSCRIBED));
+        StoredRecording filled = recordings().save(recording(Optional.of("late transcript"), StoredRecording.TRANSCRIBED));
+
+        assertEquals(StoredRecording.DELETED, filled.status());
+        assertEquals(Optional.of("late transcript"), filled.transcript());
+        assertEquals(Optional.of(recordedAt.plusSeconds(60)), filled.deletedAt());
+
+        StoredRecording again = recordings().save(recording(Optional.of("another"), StoredRecording.TRANSCRIBED));
+        assertEquals(Optional.of("late transcript"), again.transcript(), "a deleted recording's transcript is kept");
+        assertEquals(StoredRecording.DELETED, recordings().find(business, recordingSid).orElseThrow().status());
+    }
+}
