@@ -49,9 +49,6 @@ public final class HangupCallJob implements JobHandler {
         public Args {
             java.util.Objects.requireNonNull(callSid, "callSid");
             java.util.Objects.requireNonNull(reason, "reason");
-            if (!CallEvent.SID.matcher(callSid).matches()) {
-                throw new IllegalArgumentException("job argument 'call_sid' must be 2..64 letters and digits");
-            }
         }
     }
 
@@ -63,7 +60,13 @@ public final class HangupCallJob implements JobHandler {
 
         @Override
         public Args decode(Kwargs k) {
-            return new Args(k.string("call_sid"), k.optionalString("reason"));
+            // Checked where the sid is used, not where the calls role enqueues: the SDK puts it in
+            // the request's path, and the calls role must still end (and log) a call whatever its sid.
+            String callSid = k.string("call_sid");
+            if (!CallEvent.SID.matcher(callSid).matches()) {
+                throw new IllegalArgumentException("job argument 'call_sid' must be 2..64 letters and digits");
+            }
+            return new Args(callSid, k.optionalString("reason"));
         }
     }
 
