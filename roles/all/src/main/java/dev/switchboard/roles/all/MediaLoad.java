@@ -44,8 +44,14 @@ import java.util.concurrent.locks.LockSupport;
  *       calls process (its {@code /metrics} histogram {@code switchboard_calls_media_frame_seconds},
  *       arrival of a media frame at the stream's listener to the end of its handling); percentiles
  *       interpolated within the histogram's buckets as Prometheus' {@code histogram_quantile} does;</li>
+ *   <li>{@code answer_in_process_p50_ms}/{@code _p99_ms}/{@code answers_in_process_over_50ms}: the
+ *       calls role's own share of an answer's latency, measured inside the calls process (its
+ *       histogram {@code switchboard_calls_answer_start_seconds}): from the final transcript reaching
+ *       the call to the answer's first audio frame handed to the socket, the AI and synthesis
+ *       included (here the embedded ones, which take no time to speak of);</li>
  *   <li>{@code answer_p50_ms}/{@code _p99_ms}: seen by the callers: from the recognizer handing a
- *       final transcript to gRPC to the first frame of the agent's answer arriving at the caller;</li>
+ *       final transcript to gRPC to the first frame of the agent's answer arriving at the caller,
+ *       so also gRPC, the socket and this tool's own scheduling;</li>
  *   <li>{@code cpu_percent_of_core_per_call}, {@code rss_per_call_kb}: the calls process's CPU time
  *       and resident memory (its {@code /metrics}) divided by the calls;</li>
  *   <li>{@code client_send_lag_p99_ms}: how late this tool sent frames: when it is large the load
@@ -58,6 +64,7 @@ final class MediaLoad {
     static final String BUSINESS = dev.switchboard.ports.out.BusinessScope.BENCH;
     static final String DEFAULT_JVM_OPTIONS = "-Xms256m -Xmx1g -XX:+ExitOnOutOfMemoryError";
     private static final String FRAME_METRIC = "switchboard_calls_media_frame_seconds";
+    private static final String ANSWER_METRIC = "switchboard_calls_answer_start_seconds";
 
     record Settings(int calls, Duration duration, Duration rampUp, Optional<URI> callsUrl, int speechPort,
                     Optional<String> redisUrl, List<String> jvmOptions) {
@@ -248,10 +255,15 @@ final class MediaLoad {
             double windowFrames = window.getOrDefault(FRAME_METRIC + "_count", 0.0);
             figures.put("window_frames_sent", (double) sentInWindow);
             figures.put("window_frames_handled", windowFrames);
-            figures.put("frame_handling_p50_ms", quantile(window, 0.50) * 1000);
-            figures.put("frame_handling_p99_ms", quantile(window, 0.99) * 1000);
-            figures.put("frame_handling_p999_ms", quantile(window, 0.999) * 1000);
-            figures.put("frames_over_20ms", windowFrames - window.getOrDefault(bucket("0.02"), 0.0));
+            figures.put("frame_handling_p50_ms", quantile(window, FRAME_METRIC, 0.50) * 1000);
+            figures.put("frame_handling_p99_ms", quantile(window, FRAME_METRIC, 0.99) * 1000);
+            figures.put("frame_handling_p999_ms", quantile(window, FRAME_METRIC, 0.999) * 1000);
+            figures.put("frames_over_20ms", windowFrames - window.getOrDefault(bucket(FRAME_METRIC, "0.02"), 0.0));
+            double answersInside = window.getOrDefault(ANSWER_METRIC + "_count", 0.0);
+            figures.put("answers_in_process", answersInside);
+            figures.put("answer_in_process_p50_ms", quantile(window, ANSWER_METRIC, 0.50) * 1000);
+            figures.put("answer_in_process_p99_ms", quantile(window, ANSWER_METRIC, 0.99) * 1000);
+            figures.put("answers_in_process_over_50ms", answersInside - window.getOrDefault(bucket(ANSWER_METRIC, "0.05"), 0.0));
             figures.put("utterances", (double) stats.utterances.sum());
             figures.put("final_transcripts", (double) recognizer.finals.get());
             figures.put("speech_streams", (double) recognizer.streams.get());
@@ -294,14 +306,14 @@ final class MediaLoad {
         return figures;
     }
 
-    private static String bucket(String le) {
-        return FRAME_METRIC + "_bucket{le=\"" + le + "\"}";
+    private static String bucket(String metric, String le) {
+        return metric + "_bucket{le=\"" + le + "\"}";
     }
 
     /** As Prometheus' histogram_quantile: linear within the bucket the rank falls in. */
-    static double quantile(Map<String, Double> series, double q) {
+    static double quantile(Map<String, Double> series, String metric, double q) {
         List<double[]> buckets = new ArrayList<>();
-        String prefix = FRAME_METRIC + "_bucket{le=\"";
+        String prefix = metric + "_bucket{le=\"";
         for (Map.Entry<String, Double> e : series.entrySet()) {
             if (e.getKey().startsWith(prefix)) {
                 String le = e.getKey().substring(prefix.length(), e.getKey().length() - 2);

@@ -48,6 +48,11 @@ class MediaLoadTest {
         assertTrue(figure(out, "answers_measured") >= CALLS, "each caller timed the agent's answer: " + out);
         double answer = figure(out, "answer_p50_ms");
         assertTrue(answer > 0 && answer <= figure(out, "answer_p99_ms") && figure(out, "answer_p99_ms") < 5000, out);
+        double inside = figure(out, "answers_in_process");
+        assertTrue(inside > 0 && inside <= figure(out, "final_transcripts"), "the calls process timed its answers: " + out);
+        double insideP50 = figure(out, "answer_in_process_p50_ms");
+        assertTrue(insideP50 > 0 && insideP50 <= figure(out, "answer_in_process_p99_ms"), out);
+        assertTrue(figure(out, "answers_in_process_over_50ms") >= 0, out);
         assertTrue(figure(out, "frames_received") > 100, "the greeting and answers came back as audio: " + out);
         assertEquals(0, figure(out, "frames_received_malformed"), "every outbound frame 160 bytes of μ-law: " + out);
         assertTrue(figure(out, "marks_received") >= 2, out);

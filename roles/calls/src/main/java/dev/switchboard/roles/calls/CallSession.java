@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -60,24 +61,38 @@ final class CallSession implements MediaStreamSession {
     private static final long FRAME_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
     /** Frames sent ahead of real time, so Twilio's jitter buffer never runs dry. */
     private static final int LEAD_FRAMES = 3;
+    /**
+     * Audio queued ahead of playback (100 frames, 2 s) before the agent synthesizes its answer's next
+     * sentence: a long answer is made as it plays, not all at once. So many calls answering at the
+     * same moment do not burn the CPU their TX loops need, a barge-in wastes at most this much
+     * synthesis, and 2 s leaves a synthesis service time for its next sentence.
+     */
+    static final int AHEAD_FRAMES = 100;
     /** Inbound level above which a frame counts as the caller speaking (μ-law decoded RMS). */
     static final double SPEECH_RMS = 2000;
     /** Consecutive loud frames (200 ms) that make a barge-in. */
     static final int BARGE_IN_FRAMES = 10;
     private static final Logger LOG = Logger.getLogger(CallSession.class.getName());
-    private static final String GREET = "\u0000greet";
+    /** What the agent loop works on: a caller's final transcript, with when it reached this call. */
+    private record Heard(String text, long nanos) { }
+
+    private static final Heard GREET = new Heard("", 0);
     /**
      * Put in the agent's inbox at the caller's first interim transcript: the one more look for the
      * call's own prompt happens while the caller is still talking, not between the final transcript
      * and the answer (where it cost a Redis round trip of the first answer's latency).
      */
-    private static final String LOOK_FOR_PROMPT = "\u0000look";
+    private static final Heard LOOK_FOR_PROMPT = new Heard("", 0);
 
     enum State { AWAIT_START, STREAMING, ENDED }
 
     private sealed interface Outbound permits Frame, Mark { }
 
-    private record Frame(byte[] mulaw, int generation) implements Outbound { }
+    /**
+     * {@code heardNanos}: on the first frame of an answer, when the caller's final transcript
+     * reached this call (0 on every other frame), so the answer's latency is timed when it goes out.
+     */
+    private record Frame(byte[] mulaw, int generation, long heardNanos) implements Outbound { }
 
     private record Mark(String name, int generation) implements Outbound { }
 
@@ -88,6 +103,7 @@ final class CallSession implements MediaStreamSession {
     private final TextToSpeech tts;
     private final SpeechToText stt;
     private final Consumer<CallSession> onEnd;
+    private final LongConsumer answerTimings;
     private final CallJournal journal;
     private final CallPrompts prompts;
     private final Clock clock;
@@ -99,7 +115,7 @@ final class CallSession implements MediaStreamSession {
     private volatile String traceId;
     private final AtomicReference<State> state = new AtomicReference<>(State.AWAIT_START);
     private final LinkedBlockingDeque<Outbound> outbound = new LinkedBlockingDeque<>();
-    private final BlockingQueue<String> agentInbox = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Heard> agentInbox = new LinkedBlockingQueue<>();
     /** Bumped by every barge-in: audio of an older generation is never played. */
     private final AtomicInteger generation = new AtomicInteger();
     private final AtomicInteger pendingMarks = new AtomicInteger();
@@ -112,7 +128,8 @@ final class CallSession implements MediaStreamSession {
     private Thread agent;
 
     CallSession(long id, MediaStreamOutput output, CallsSettings settings, ChatModel chat, TextToSpeech tts,
-                SpeechToText stt, CallJournal journal, CallPrompts prompts, Clock clock, Consumer<CallSession> onEnd) {
+                SpeechToText stt, CallJournal journal, CallPrompts prompts, Clock clock, LongConsumer answerTimings,
+                Consumer<CallSession> onEnd) {
         this.id = id;
         this.journal = journal;
         this.prompts = prompts;
@@ -123,6 +140,7 @@ final class CallSession implements MediaStreamSession {
         this.tts = tts;
         this.stt = stt;
         this.onEnd = onEnd;
+        this.answerTimings = answerTimings;
         this.label = "call#" + id;
     }
 
@@ -342,6 +360,9 @@ final class CallSession implements MediaStreamSession {
                     }
                 }
                 output.media(f.mulaw());
+                if (f.heardNanos() != 0) {
+                    answerTimings.accept(System.nanoTime() - f.heardNanos());
+                }
                 next += FRAME_NANOS;
             }
         } catch (InterruptedException e) {
@@ -355,7 +376,7 @@ final class CallSession implements MediaStreamSession {
         VoiceConversation conversation = new VoiceConversation(choice.prompt());
         boolean ownPrompt = choice.source() == CallPrompts.Source.CALL;
         while (state.get() == State.STREAMING) {
-            String item;
+            Heard item;
             try {
                 item = agentInbox.take();
             } catch (InterruptedException e) {
@@ -383,26 +404,30 @@ final class CallSession implements MediaStreamSession {
                 if (item == GREET) {
                     String greeting = conversation.greeting();
                     turn(CallTurn.AGENT, greeting);
-                    speak(greeting, gen);
+                    speak(greeting, gen, 0);
                     continue;
                 }
                 if (!ownPrompt) {
                     ownPrompt = true;   // no interim came first (a recognizer that sends none)
                     prompts.callPromptNow(business, callSid, label).ifPresent(conversation::usePrompt);
                 }
-                Optional<ChatRequest> request = conversation.callerSaid(item);
+                Optional<ChatRequest> request = conversation.callerSaid(item.text());
                 if (request.isEmpty()) {
                     continue;
                 }
                 // Each sentence is spoken as soon as the AI has written it; a barge-in drops the rest.
                 StringBuilder said = new StringBuilder();
+                long[] heard = {item.nanos()};   // stamped on the answer's first frame
                 VoiceConversation.Sentences sentences = new VoiceConversation.Sentences();
                 Consumer<String> sayIt = sentence -> {
                     if (gen != generation.get() || state.get() != State.STREAMING) {
                         throw new Superseded();
                     }
                     try {
-                        speak(sentence, gen);
+                        awaitPlayback(gen);
+                        if (speak(sentence, gen, heard[0])) {
+                            heard[0] = 0;
+                        }
                     } catch (dev.switchboard.ports.out.TextToSpeechException e) {
                         if (gen != generation.get() || state.get() != State.STREAMING) {
                             throw new Superseded();
@@ -444,6 +469,24 @@ final class CallSession implements MediaStreamSession {
         }
     }
 
+    /**
+     * Waits while more than {@link #AHEAD_FRAMES} of audio wait to be played. The TX loop plays a
+     * frame every 20 ms, so the wait is computed, not polled: one sleep per sentence at most.
+     */
+    private void awaitPlayback(int gen) {
+        int queued;
+        while ((queued = outbound.size()) > AHEAD_FRAMES) {
+            try {
+                TimeUnit.NANOSECONDS.sleep((queued - AHEAD_FRAMES) * FRAME_NANOS);
+            } catch (InterruptedException e) {
+                throw new Superseded();   // a barge-in, or the call ended: nothing more to say
+            }
+            if (gen != generation.get() || state.get() != State.STREAMING) {
+                throw new Superseded();
+            }
+        }
+    }
+
     /** Stops an answer the caller talked over. */
     private static final class Superseded extends RuntimeException {
         Superseded() {
@@ -451,32 +494,38 @@ final class CallSession implements MediaStreamSession {
         }
     }
 
-    /** Synthesizes one sentence into 160-byte frames on the TX queue, then a mark after it. */
-    private void speak(String sentence, int gen) {
+    /**
+     * Synthesizes one sentence into 160-byte frames on the TX queue, then a mark after it. The
+     * first frame carries {@code heardNanos} (see {@link Frame}); true when a frame took it.
+     */
+    private boolean speak(String sentence, int gen, long heardNanos) {
         byte[] frame = new byte[FRAME];
         int[] fill = {0};
+        long[] stamp = {heardNanos};
         tts.synthesize(sentence, chunk -> {
             for (byte b : chunk) {
                 frame[fill[0]++] = b;
                 if (fill[0] == FRAME) {
-                    enqueue(frame.clone(), gen);
+                    enqueue(frame.clone(), gen, stamp);
                     fill[0] = 0;
                 }
             }
         });
         if (fill[0] > 0) {
             Arrays.fill(frame, fill[0], FRAME, MuLaw.SILENCE);
-            enqueue(frame.clone(), gen);
+            enqueue(frame.clone(), gen, stamp);
         }
         if (gen == generation.get()) {
             pendingMarks.incrementAndGet();
             outbound.offer(new Mark("utt-" + (++utterances), gen));
         }
+        return heardNanos != 0 && stamp[0] == 0;
     }
 
-    private void enqueue(byte[] frame, int gen) {
+    private void enqueue(byte[] frame, int gen, long[] stamp) {
         if (gen == generation.get() && state.get() == State.STREAMING) {
-            outbound.offer(new Frame(frame, gen));
+            outbound.offer(new Frame(frame, gen, stamp[0]));
+            stamp[0] = 0;
         }
     }
 
@@ -503,8 +552,9 @@ final class CallSession implements MediaStreamSession {
         public void finalResult(String transcript) {
             if (!transcript.isBlank()) {
                 bargeIn("final transcript");
+                long heard = System.nanoTime();
                 turn(CallTurn.CALLER, transcript);
-                agentInbox.offer(transcript.strip());
+                agentInbox.offer(new Heard(transcript.strip(), heard));
             }
         }
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Every live call of this process: opens a {@link CallSession} per media stream and forgets it
@@ -28,10 +29,16 @@ final class CallSessions implements ConnectMediaStreamUseCase {
     private final SpeechToText stt;
     private final CallPrompts prompts;
     private final Clock clock;
+    private final LongConsumer answerTimings;
     private volatile CallJournal journal;
 
+    /**
+     * {@code answerTimings} is told, per answer, the nanoseconds from the caller's final transcript
+     * reaching its call to the answer's first audio frame handed to the socket.
+     */
     CallSessions(CallsSettings settings, ChatModel chat, TextToSpeech tts, SpeechToText stt, CallPrompts prompts,
-                 Clock clock) {
+                 Clock clock, LongConsumer answerTimings) {
+        this.answerTimings = answerTimings;
         this.settings = settings;
         this.prompts = prompts;
         this.chat = chat;
@@ -48,7 +55,7 @@ final class CallSessions implements ConnectMediaStreamUseCase {
     @Override
     public MediaStreamSession connect(MediaStreamOutput output) {
         CallSession session = new CallSession(opened.incrementAndGet(), output, settings, chat, tts, stt, journal, prompts, clock,
-                live::remove);
+                answerTimings, live::remove);
         live.add(session);
         return session;
     }

@@ -129,8 +129,12 @@ public final class CallsRole implements AutoCloseable {
             throw e;
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // Frame handling and answer times, and the process's cost per call; served on /metrics when
+        // the role has its own server (docs/twilio.md).
+        CallsMetrics metrics = new CallsMetrics();
         CallSessions sessions = new CallSessions(settings, chatModel(settings, http), textToSpeech(settings, http), speech,
-                new CallPrompts(new RedisPromptCache(redis), settings.promptWait()), clock);
+                new CallPrompts(new RedisPromptCache(redis), settings.promptWait()), clock, metrics::answerStarted);
+        metrics.activeCalls(sessions::active);
         CallJournal journal = new CallJournal(new RedisJobQueue(redis, clock, config.jobIdSecret()),
                 new RedisLiveCalls(redis), settings.livenessTtl(), sessions::liveCalls);
         sessions.journal(journal);
@@ -140,8 +144,6 @@ public final class CallsRole implements AutoCloseable {
         Optional<SwitchboardHttpServer> server = Optional.empty();
         if (ownServer) {
             RoleConfig.HttpLimits h = config.http();
-            // Its own /metrics: frame handling times and the process's cost, per call (docs/twilio.md).
-            CallsMetrics metrics = new CallsMetrics(sessions::active);
             List<HttpService> services = List.of(new HealthHttpService(config.role().id()),
                     new MetricsHttpService(metrics), TwilioMediaStreamListener.refusedUpgrades(signature));
             try {

@@ -97,6 +97,57 @@ class VoiceCallTest {
         }
     }
 
+    /**
+     * A long answer is synthesized as it plays: twelve sentences of about 1.1 s each (19 words at the fake's 60 ms a
+     * word) are not all asked of the speech service at once, but each when no more than
+     * {@link CallSession#AHEAD_FRAMES} of audio wait to be played, and the rest follow as it plays.
+     */
+    @Test
+    void aLongAnswerIsSynthesizedAsItPlaysNotAllAtOnce() throws Exception {
+        String sentence = "This is one long sentence of the answer that the agent speaks to the caller, with twenty five words.";
+        String answer = (sentence + " ").repeat(12).strip();
+        try (FakeSpeechService speech = new FakeSpeechService("Tell me everything.", 4000);
+             dev.switchboard.testsupport.FakeChatServer ai = dev.switchboard.testsupport.FakeChatServer.start("ai-key", "m1",
+                     messages -> answer);
+             FakeSpeechSynthServer synth = new FakeSpeechSynthServer("tts-key");
+             HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
+                    "AI_BASE_URL", ai.baseUrl(), "AI_API_KEY", "ai-key", "AI_MODEL", "m1",
+                    "TTS_BASE_URL", synth.baseUrl(), "TTS_API_KEY", "tts-key");
+            try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+                 TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
+                twilio.connectedAndStart("CA-paced", "biz-1");
+                // The caller's line at Twilio's pace until a second of the answer has come back.
+                int answerFrames = 0;
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                while (System.nanoTime() < deadline && answerFrames < 50) {
+                    twilio.silence(1);
+                    Thread.sleep(20);
+                    String m;
+                    while ((m = twilio.received.poll()) != null) {
+                        if (event(m).equals("media") && synth.inputs.size() > 1) {
+                            answerFrames++;
+                        }
+                    }
+                }
+                assertEquals(50, answerFrames, "the answer is playing");
+                int early = synth.inputs.size() - 1;   // the greeting was the first
+                // 2 s ahead of 1.1 s sentences, a second in: about three asked for, not twelve.
+                assertTrue(early >= 2 && early <= 5, "sentences synthesized a second into the answer: " + early);
+                long later = System.nanoTime() + TimeUnit.SECONDS.toNanos(4);
+                while (System.nanoTime() < later) {
+                    twilio.silence(1);
+                    Thread.sleep(20);
+                    twilio.received.clear();
+                }
+                int then = synth.inputs.size() - 1;
+                assertTrue(then > early && then < 12, "the next ones as it plays: " + early + " then " + then);
+                twilio.stop();
+                assertEquals(1000, twilio.awaitClose(Duration.ofSeconds(10)));
+            }
+        }
+    }
+
     @Test
     void withoutSpeechConfiguredTheCallIsStillAnsweredAndGreeted() throws Exception {
         Map<String, String> env = TwilioMediaClient.env(redis.url());
