@@ -139,6 +139,11 @@ final class Bench implements Callable<Integer> {
             description = "calls: seconds over which the calls connect (default: 10 ms per call, 1 to 10 s)")
     double rampUp;
 
+    @Option(names = "--warm-up", defaultValue = "15",
+            description = "calls: seconds after the ramp-up before the measured window opens, so a fresh calls"
+                    + " process's first answers (cold code, JIT compiling) are not in the figures; default ${DEFAULT-VALUE}")
+    double warmUp;
+
     @Option(names = "--calls-jvm-options", defaultValue = MediaLoad.DEFAULT_JVM_OPTIONS,
             description = "calls: JVM options of the calls process the bench starts; default ${DEFAULT-VALUE}")
     String callsJvmOptions;
@@ -156,7 +161,11 @@ final class Bench implements Callable<Integer> {
             }
             Duration ramp = rampUp >= 0 ? Duration.ofMillis((long) (rampUp * 1000))
                     : Duration.ofMillis(Math.max(1000, Math.min(10_000, calls * 10L)));
+            if (warmUp < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--warm-up must be >= 0");
+            }
             new MediaLoad(new MediaLoad.Settings(calls, Duration.ofSeconds(seconds), ramp,
+                    Duration.ofMillis((long) (warmUp * 1000)),
                     Optional.ofNullable(callsUrl).map(java.net.URI::create), speechPort,
                     Optional.ofNullable(redis).filter(r -> !r.isBlank()),
                     List.of(callsJvmOptions.strip().split("\\s+")))).run().forEach(Bench::print);

@@ -38,7 +38,9 @@ import java.util.concurrent.locks.LockSupport;
  * ({@code GOOGLE_SPEECH_ENDPOINT=127.0.0.1:<speechPort>}) and take calls for the bench business
  * ({@code TWILIO_NUMBERS=...:_bench}).
  *
- * <p>Figures, all of the steady window (after every call connected, for {@code duration}):
+ * <p>Figures, all of the steady window (after every call connected and {@code warmUp} more, for
+ * {@code duration}; the warm-up keeps a fresh process's first answers, run by cold code while the
+ * JIT compiles, out of the figures):
  * <ul>
  *   <li>{@code frame_handling_p50_ms}/{@code _p99_ms}/{@code frames_over_20ms}: measured inside the
  *       calls process (its {@code /metrics} histogram {@code switchboard_calls_media_frame_seconds},
@@ -66,7 +68,7 @@ final class MediaLoad {
     private static final String FRAME_METRIC = "switchboard_calls_media_frame_seconds";
     private static final String ANSWER_METRIC = "switchboard_calls_answer_start_seconds";
 
-    record Settings(int calls, Duration duration, Duration rampUp, Optional<URI> callsUrl, int speechPort,
+    record Settings(int calls, Duration duration, Duration rampUp, Duration warmUp, Optional<URI> callsUrl, int speechPort,
                     Optional<String> redisUrl, List<String> jvmOptions) {
     }
 
@@ -164,7 +166,7 @@ final class MediaLoad {
             // The pacer: every call's next frame when it is due, from one thread.
             List<MediaLoadClient> live = new ArrayList<>();
             LongAdder dropped = new LongAdder();
-            long rampEnd = start + rampNanos + 1_000_000_000L;
+            long rampEnd = start + rampNanos + 1_000_000_000L + settings.warmUp().toNanos();
             long windowEnd = rampEnd + settings.duration().toNanos();
             Map<String, Double> windowStart = null;
             long sentAtWindowStart = 0;

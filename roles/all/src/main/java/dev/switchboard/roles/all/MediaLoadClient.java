@@ -29,8 +29,10 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * whole call, and the load tool's own cost stays small and visible ({@code client_send_lag_*}).
  *
  * <p>The caller behaves like a polite person on the phone: it listens while the agent talks (audio
- * arriving), and 600 ms after the agent's audio stops it says its line (the committed μ-law
- * fixture), then stays silent until the agent has answered. The call's first frame is silent
+ * arriving), and 0.6 to 2.6 s after the agent's audio stops (a pause drawn per line, seeded by the
+ * caller's number, so calls that started together do not all speak and get answered in the same
+ * instant) it says its line (the committed μ-law fixture), then stays silent until the agent has
+ * answered. The call's first frame is silent
  * but carries the caller's number in the choice between μ-law's two zero codes
  * ({@link #MARKER}), so the stand-in recognizer can say whose final transcript it sent and when.
  *
@@ -45,6 +47,8 @@ final class MediaLoadClient {
     static final int FRAME = 160;
     private static final long FRAME_NANOS = 20_000_000;
     private static final long LISTEN_QUIET_NANOS = 600_000_000;
+    /** Up to this much more before each line, drawn per caller: people don't all speak in step. */
+    private static final long THINK_NANOS = 2_000_000_000;
     /** When the agent says nothing at all (no greeting, no answer) the caller speaks anyway after this. */
     private static final long GIVE_UP_NANOS = 15_000_000_000L;
     private static final String GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
@@ -61,6 +65,9 @@ final class MediaLoadClient {
     private final byte[][] speechB64;
     private final byte[] firstFrameB64;
     private final Object writeLock = new Object();
+    /** Seeded by the caller's number: the same run gives the same pauses. */
+    private final java.util.SplittableRandom pauses;
+    private long listenQuietNanos;
     private final byte[] frameBuffer = new byte[1024];
     private final MediaLoad.Stats stats;
     private final AtomicLongArray finalsSent;
@@ -86,6 +93,8 @@ final class MediaLoadClient {
         this.stats = stats;
         this.finalsSent = finalsSent;
         this.firstFrameB64 = base64(markedFrame(number));
+        this.pauses = new java.util.SplittableRandom(number);
+        this.listenQuietNanos = LISTEN_QUIET_NANOS + pauses.nextLong(THINK_NANOS);
         socket = new Socket();
         socket.setTcpNoDelay(true);
         int port = stream.getPort() > 0 ? stream.getPort() : 80;
@@ -174,14 +183,15 @@ final class MediaLoadClient {
             payload = SILENCE_B64;
             switch (phase) {
                 case LISTENING -> {
-                    boolean agentDone = heardSinceSpeaking && now - lastAudioInNanos >= LISTEN_QUIET_NANOS;
+                    boolean agentDone = heardSinceSpeaking && now - lastAudioInNanos >= listenQuietNanos;
                     if (agentDone || now - phaseSinceNanos >= GIVE_UP_NANOS) {
-                        if (!agentDone) {
+                        if (!heardSinceSpeaking) {   // heard but still talking: the caller talks over it
                             stats.unanswered.increment();
                         }
                         phase = Phase.SPEAKING;
                         spoken = 0;
                         heardSinceSpeaking = false;
+                        listenQuietNanos = LISTEN_QUIET_NANOS + pauses.nextLong(THINK_NANOS);
                     }
                 }
                 case AWAITING_ANSWER -> {

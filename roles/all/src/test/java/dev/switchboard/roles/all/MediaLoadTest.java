@@ -27,7 +27,7 @@ class MediaLoadTest {
 
     @Test
     void aFewSimulatedCallsAreStreamedAnsweredAndMeasured() {
-        String out = bench("calls", "--calls", Integer.toString(CALLS), "--seconds", Integer.toString(SECONDS), "--ramp-up", "0.5", "--redis-url", redis.url(),
+        String out = bench("calls", "--calls", Integer.toString(CALLS), "--seconds", Integer.toString(SECONDS), "--ramp-up", "0.5", "--warm-up", "0", "--redis-url", redis.url(),
                 "--calls-jvm-options", "-Xmx256m -XX:+UseSerialGC");
         System.out.println(out);
         assertEquals(CALLS, figure(out, "calls_connected"), out);

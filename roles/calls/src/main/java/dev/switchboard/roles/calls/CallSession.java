@@ -525,7 +525,12 @@ final class CallSession implements MediaStreamSession {
     private void enqueue(byte[] frame, int gen, long[] stamp) {
         if (gen == generation.get() && state.get() == State.STREAMING) {
             outbound.offer(new Frame(frame, gen, stamp[0]));
-            stamp[0] = 0;
+            if (stamp[0] != 0) {
+                stamp[0] = 0;
+                // The answer's first frame is queued: let the TX loop send it now rather than after
+                // this thread has made the rest of the sentence (measured: 10-25 ms sooner at 20 calls).
+                Thread.yield();
+            }
         }
     }
 

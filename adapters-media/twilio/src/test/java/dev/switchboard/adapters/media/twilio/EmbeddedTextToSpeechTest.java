@@ -24,6 +24,15 @@ class EmbeddedTextToSpeechTest {
     }
 
     @Test
+    void theFirstChunkIsOneFrameSoAnAnswerCanStartAtOnce() {
+        java.util.List<Integer> chunks = new java.util.ArrayList<>();
+        new EmbeddedTextToSpeech().synthesize("Thanks for calling, how can I help?", c -> chunks.add(c.length));
+        assertTrue(chunks.size() > 2, "chunks: " + chunks);
+        org.junit.jupiter.api.Assertions.assertEquals(160, chunks.get(0), "one 20 ms frame first: " + chunks);
+        org.junit.jupiter.api.Assertions.assertEquals(1600, chunks.get(1), "then 200 ms at a time: " + chunks);
+    }
+
+    @Test
     void isDeterministic() {
         assertArrayEquals(speak("Would you like us to call you back?"), speak("Would you like us to call you back?"));
     }
