@@ -184,15 +184,15 @@ public final class RecordingJob implements JobHandler {
             resumed.ifPresent(p -> texts.add(p.transcript()));
             int done = from;
             for (int i = 0; i < pieces.size(); i++) {
+                job.progress().report(Math.min(99, (int) (done * 100L / Math.max(1, audio.samples().length))),
+                        "transcribing piece " + (i + 1) + " of " + pieces.size()
+                                + (from > 0 ? " (resumed at " + position(audio, from).toSeconds() + " s)" : ""));
                 // The worker interrupts a job for a cancel, its timeout or a shutdown; it knows
                 // which and settles the attempt. Stop here rather than transcribe on beside a retry.
                 if (Thread.currentThread().isInterrupted()) {
                     throw new IllegalStateException("interrupted after " + i + " of " + pieces.size()
                             + " pieces of recording " + args.recordingSid() + "; it stays pending, its progress kept");
                 }
-                job.progress().report(Math.min(99, (int) (done * 100L / Math.max(1, audio.samples().length))),
-                        "transcribing piece " + (i + 1) + " of " + pieces.size()
-                                + (from > 0 ? " (resumed at " + position(audio, from).toSeconds() + " s)" : ""));
                 texts.add(transcribe(pieces.get(i)));
                 done += pieces.get(i).samples().length;
                 if (i < pieces.size() - 1) {
