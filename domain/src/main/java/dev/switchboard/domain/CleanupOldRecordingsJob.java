@@ -1,6 +1,7 @@
 package dev.switchboard.domain;
 
 import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.in.JobFailure;
 import dev.switchboard.ports.in.JobHandler;
 import dev.switchboard.ports.out.CallRecordingException;
 import dev.switchboard.ports.out.CallRecordings;
@@ -24,8 +25,12 @@ import java.util.TreeMap;
  * its transcript stay with the call). A recording Twilio no longer has counts as deleted (its 404),
  * so the job is idempotent and a rerun after a partial run finishes the rest.
  *
- * <p>A recording Twilio refuses to delete is left for the next run; the others go on, and the job
- * then fails (and retries) naming how many were left.
+ * <p>Every recording not yet deleted counts, whatever its status: a {@code pending} or
+ * {@code failed} one (never transcribed) is deleted at Twilio all the same. A recording Twilio
+ * cannot delete now (an outage, a refusal of that one request) is left for the next run; the others
+ * go on, and the job then fails (and retries) naming how many were left. A refusal of the account
+ * itself (401/403, or no account configured) stops the run at once and fails it for good: every
+ * other delete would be refused too.
  */
 public final class CleanupOldRecordingsJob implements JobHandler {
 
@@ -92,6 +97,14 @@ public final class CleanupOldRecordingsJob implements JobHandler {
                 try {
                     deletedNow = provider.delete(recording.recordingSid());
                 } catch (CallRecordingException e) {
+                    if (e.kind() == CallRecordingException.Kind.DENIED) {
+                        // The account itself is refused: every other recording would be too, and
+                        // retrying cannot help until someone fixes the configuration.
+                        throw JobFailure.permanent("Twilio refused the account while deleting recording "
+                                + recording.recordingSid() + "; stopped the run after deleting " + total(deletedPerBusiness)
+                                + " (" + alreadyGone + " already gone), no retry until the account is fixed and the job"
+                                + " requeued: " + e.getMessage(), e);
+                    }
                     failed.add(recording.recordingSid());
                     seen.add(recording.recordingSid());
                     lastFailure = recording.recordingSid() + ": " + e.getMessage();
@@ -106,12 +119,12 @@ public final class CleanupOldRecordingsJob implements JobHandler {
                     seen.add(recording.recordingSid());
                 }
             }
-            job.progress().report(Math.min(99, deletedPerBusiness.values().stream().mapToInt(i -> i).sum()),
-                    "deleted " + deletedPerBusiness.values().stream().mapToInt(i -> i).sum() + " recordings");
+            job.progress().report(Math.min(99, total(deletedPerBusiness)),
+                    "deleted " + total(deletedPerBusiness) + " recordings");
         }
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("recorded_before", cutoff.toString());
-        result.put("deleted", deletedPerBusiness.values().stream().mapToInt(i -> i).sum());
+        result.put("deleted", total(deletedPerBusiness));
         result.put("deleted_per_business", deletedPerBusiness);
         result.put("already_gone_at_twilio", alreadyGone);
         if (!failed.isEmpty()) {
@@ -119,5 +132,9 @@ public final class CleanupOldRecordingsJob implements JobHandler {
                     + " left for the retry (" + result + "); the last: " + lastFailure);
         }
         return result;
+    }
+
+    private static int total(Map<String, Integer> deletedPerBusiness) {
+        return deletedPerBusiness.values().stream().mapToInt(i -> i).sum();
     }
 }

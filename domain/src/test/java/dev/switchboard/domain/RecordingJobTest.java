@@ -53,6 +53,21 @@ class RecordingJobTest {
     }
 
     @Test
+    void aPieceBoundaryIsAPositionThatLeadsBackToItsByteAndAnythingElseStartsOver() {
+        RecordingAudio audio = linear16(130, 3);
+        List<RecordingAudio> pieces = RecordingJob.pieces(audio, Duration.ofSeconds(55));
+        int boundary = pieces.get(0).samples().length + pieces.get(1).samples().length;
+        assertEquals(Duration.ofSeconds(110), RecordingJob.position(audio, boundary));
+        assertEquals(java.util.Optional.of(boundary), RecordingJob.offset(audio, Duration.ofSeconds(110)));
+        assertEquals(java.util.Optional.of(0), RecordingJob.offset(audio, Duration.ZERO));
+        RecordingAudio odd = new RecordingAudio(RecordingAudio.Encoding.MULAW, 11025, 2, new byte[2 * 11025 * 60]);
+        assertEquals(java.util.Optional.empty(), RecordingJob.offset(odd, Duration.ofMillis(1)), "inside a frame");
+        assertEquals(java.util.Optional.of(2 * 11025 * 55), RecordingJob.offset(odd, Duration.ofSeconds(55)));
+        assertEquals(java.util.Optional.empty(), RecordingJob.offset(audio, Duration.ofSeconds(131)), "past the end");
+        assertEquals(java.util.Optional.empty(), RecordingJob.offset(audio, audio.duration()), "nothing left");
+    }
+
+    @Test
     void theTranscriptJoinsThePiecesLeavingBlanksOut() {
         assertEquals("hello there how are you", RecordingJob.join(List.of(" hello there", "", "  ", "how are you ")));
         assertEquals("", RecordingJob.join(List.of()));

@@ -102,6 +102,7 @@ public final class CallLogsHttpService implements HttpService {
             recording.put("status", r.status());
             recording.put("duration_seconds", r.durationSeconds().orElse(null));
             recording.put("transcript", r.transcript().orElse(null));
+            recording.put("failure_reason", r.failureReason().orElse(null));
             recording.put("recorded_at", r.recordedAt().toString());
             recording.put("deleted_at", r.deletedAt().map(Instant::toString).orElse(null));
             return recording;

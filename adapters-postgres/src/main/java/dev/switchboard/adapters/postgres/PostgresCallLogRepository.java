@@ -224,6 +224,22 @@ final class PostgresCallLogRepository implements CallLogRepository {
     }
 
     @Override
+    public boolean heldByAnotherBusiness(String businessId, String callSid) {
+        Objects.requireNonNull(businessId, "businessId");
+        Objects.requireNonNull(callSid, "callSid");
+        return database.run("check call log owner", connection -> {
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT 1 FROM call_logs WHERE call_sid = ? AND business_id <> ? LIMIT 1")) {
+                query.setString(1, callSid);
+                query.setString(2, businessId);
+                try (ResultSet row = query.executeQuery()) {
+                    return row.next();
+                }
+            }
+        });
+    }
+
+    @Override
     public List<CallTurn> turns(String businessId, String callSid) {
         Objects.requireNonNull(businessId, "businessId");
         Objects.requireNonNull(callSid, "callSid");

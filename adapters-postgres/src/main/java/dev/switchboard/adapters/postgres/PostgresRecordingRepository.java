@@ -8,6 +8,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,7 @@ import java.util.Optional;
  */
 final class PostgresRecordingRepository implements RecordingRepository {
     private static final String COLUMNS = "business_id, recording_sid, call_sid, url, duration_seconds, transcript,"
-            + " status, created_at, deleted_at";
+            + " status, created_at, deleted_at, failure_reason";
 
     private final Database database;
 
@@ -38,11 +39,16 @@ final class PostgresRecordingRepository implements RecordingRepository {
             PostgresLeadRepository.ensureBusiness(connection, r.businessId());
             try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO recordings AS r (business_id, recording_sid, call_sid, url, duration_seconds,"
-                            + " transcript, status, created_at, updated_at, deleted_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?)"
+                            + " transcript, status, created_at, updated_at, deleted_at, failure_reason)"
+                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, now(), ?, ?)"
                             + " ON CONFLICT (recording_sid) DO UPDATE SET call_sid = EXCLUDED.call_sid,"
                             + " url = EXCLUDED.url, duration_seconds = EXCLUDED.duration_seconds,"
-                            + " transcript = EXCLUDED.transcript,"
+                            + " transcript = EXCLUDED.transcript, failure_reason = EXCLUDED.failure_reason,"
+                            // A pending recording saved pending again (a retry) keeps its progress.
+                            + " progress_ms = CASE WHEN r.status = 'pending' AND EXCLUDED.status = 'pending'"
+                            + " THEN r.progress_ms END,"
+                            + " progress_transcript = CASE WHEN r.status = 'pending' AND EXCLUDED.status = 'pending'"
+                            + " THEN r.progress_transcript END,"
                             + " status = CASE WHEN r.status = 'deleted' THEN r.status ELSE EXCLUDED.status END,"
                             + " updated_at = now()"
                             + " WHERE r.business_id = EXCLUDED.business_id AND CASE r.status"
@@ -63,6 +69,7 @@ final class PostgresRecordingRepository implements RecordingRepository {
                 upsert.setString(7, r.status());
                 Database.setInstant(upsert, 8, r.recordedAt());
                 Database.setInstant(upsert, 9, r.deletedAt().orElse(null));
+                upsert.setString(10, r.failureReason().orElse(null));
                 try (ResultSet row = upsert.executeQuery()) {
                     if (row.next()) {
                         return recording(row);
@@ -78,6 +85,39 @@ final class PostgresRecordingRepository implements RecordingRepository {
     @Override
     public Optional<StoredRecording> find(String businessId, String recordingSid) {
         return database.run("find recording", connection -> find(connection, businessId, recordingSid));
+    }
+
+    @Override
+    public boolean saveProgress(String businessId, String recordingSid, TranscriptionProgress progress) {
+        Objects.requireNonNull(progress, "progress");
+        return database.run("save transcription progress", connection -> {
+            try (PreparedStatement update = connection.prepareStatement("UPDATE recordings SET progress_ms = ?,"
+                    + " progress_transcript = ?, updated_at = now() WHERE business_id = ? AND recording_sid = ?"
+                    + " AND status = 'pending' AND coalesce(progress_ms, -1) < ?")) {
+                update.setLong(1, progress.transcribedUpTo().toMillis());
+                update.setString(2, progress.transcript());
+                update.setString(3, businessId);
+                update.setString(4, recordingSid);
+                update.setLong(5, progress.transcribedUpTo().toMillis());
+                return update.executeUpdate() == 1;
+            }
+        });
+    }
+
+    @Override
+    public Optional<TranscriptionProgress> progress(String businessId, String recordingSid) {
+        return database.run("find transcription progress", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT progress_ms, progress_transcript"
+                    + " FROM recordings WHERE business_id = ? AND recording_sid = ? AND status = 'pending'"
+                    + " AND progress_ms IS NOT NULL")) {
+                query.setString(1, businessId);
+                query.setString(2, recordingSid);
+                try (ResultSet row = query.executeQuery()) {
+                    return row.next() ? Optional.of(new TranscriptionProgress(
+                            Duration.ofMillis(row.getLong(1)), row.getString(2))) : Optional.empty();
+                }
+            }
+        });
     }
 
     @Override
@@ -140,7 +180,7 @@ final class PostgresRecordingRepository implements RecordingRepository {
         Objects.requireNonNull(at, "at");
         return database.run("mark recording deleted", connection -> {
             try (PreparedStatement update = connection.prepareStatement("UPDATE recordings SET status = 'deleted',"
-                    + " deleted_at = ?, updated_at = now() WHERE business_id = ? AND recording_sid = ?"
+                    + " deleted_at = ?, progress_ms = NULL, progress_transcript = NULL, updated_at = now() WHERE business_id = ? AND recording_sid = ?"
                     + " AND status <> 'deleted'")) {
                 Database.setInstant(update, 1, at);
                 update.setString(2, businessId);
@@ -166,6 +206,7 @@ final class PostgresRecordingRepository implements RecordingRepository {
         return new StoredRecording(row.getString("business_id"), row.getString("recording_sid"),
                 row.getString("call_sid"), row.getString("url"), durationSeconds,
                 Optional.ofNullable(row.getString("transcript")), row.getString("status"),
-                Database.instant(row, "created_at"), Optional.ofNullable(Database.instant(row, "deleted_at")));
+                Database.instant(row, "created_at"), Optional.ofNullable(Database.instant(row, "deleted_at")),
+                Optional.ofNullable(row.getString("failure_reason")));
     }
 }

@@ -149,6 +149,18 @@ abstract class CallLogRepositoryContract {
     }
 
     @Test
+    void anotherBusinessesCallIsHeldByAnotherBusinessButOnesOwnIsNot() {
+        String business = business();
+        String other = business();
+        String sid = sid();
+        assertFalse(calls().heldByAnotherBusiness(business, sid), "no log at all");
+        calls().open(start(other, sid, START));
+        assertTrue(calls().heldByAnotherBusiness(business, sid));
+        assertFalse(calls().heldByAnotherBusiness(other, sid), "its own call");
+        assertEquals(Optional.empty(), calls().find(business, sid), "and still not found by the first");
+    }
+
+    @Test
     void whenTheFinalizingStepFailsTheCallStaysOpen() {
         String business = business();
         String sid = sid();

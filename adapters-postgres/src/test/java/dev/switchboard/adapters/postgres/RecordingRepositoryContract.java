@@ -1,10 +1,13 @@
 package dev.switchboard.adapters.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.switchboard.ports.out.RecordingRepository;
+import dev.switchboard.ports.out.RecordingRepository.TranscriptionProgress;
 import dev.switchboard.ports.out.StoredRecording;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
@@ -68,5 +71,63 @@ abstract class RecordingRepositoryContract {
         StoredRecording again = recordings().save(recording(Optional.of("another"), StoredRecording.TRANSCRIBED));
         assertEquals(Optional.of("late transcript"), again.transcript(), "a deleted recording's transcript is kept");
         assertEquals(StoredRecording.DELETED, recordings().find(business, recordingSid).orElseThrow().status());
+    }
+
+    @Test
+    void aPendingRecordingIsDueForDeletionAndAFailedOneKeepsWhyUntilARerunTranscribesIt() {
+        recordings().save(recording(Optional.empty(), StoredRecording.PENDING));
+        assertTrue(recordings().dueForDeletion(recordedAt.plusSeconds(1), 10_000).stream()
+                .anyMatch(r -> r.recordingSid().equals(recordingSid)), "a pending recording's audio is deleted too");
+
+        StoredRecording failed = recordings().save(new StoredRecording(business, recordingSid, callSid, "u",
+                Optional.of(42), Optional.empty(), StoredRecording.FAILED, recordedAt.plusSeconds(5), Optional.empty(),
+                Optional.of("speech-to-text refused the recording: INVALID_ARGUMENT")));
+        assertEquals(StoredRecording.FAILED, failed.status());
+        assertEquals(Optional.of("speech-to-text refused the recording: INVALID_ARGUMENT"), failed.failureReason());
+        assertEquals(recordedAt, failed.recordedAt(), "the retention counts from the first store");
+        assertTrue(recordings().dueForDeletion(recordedAt.plusSeconds(1), 10_000).stream()
+                .anyMatch(r -> r.recordingSid().equals(recordingSid)), "a failed recording's audio is deleted too");
+
+        recordings().save(recording(Optional.empty(), StoredRecording.PENDING));
+        StoredRecording transcribed = recordings().save(recording(Optional.of("enfim"), StoredRecording.TRANSCRIBED));
+        assertEquals(Optional.empty(), transcribed.failureReason());
+
+        StoredRecording kept = recordings().save(recording(Optional.empty(), StoredRecording.PENDING));
+        assertEquals(StoredRecording.TRANSCRIBED, kept.status(), "pending never replaces a transcript");
+        kept = recordings().save(new StoredRecording(business, recordingSid, callSid, "u", Optional.of(42),
+                Optional.empty(), StoredRecording.FAILED, recordedAt, Optional.empty(), Optional.of("late failure")));
+        assertEquals(StoredRecording.TRANSCRIBED, kept.status(), "nor does failed");
+        assertEquals(Optional.of("enfim"), recordings().find(business, recordingSid).orElseThrow().transcript());
+    }
+
+    @Test
+    void aPendingRecordingKeepsItsProgressThroughARetryAndLosesItOnceDone() {
+        recordings().save(recording(Optional.empty(), StoredRecording.PENDING));
+        TranscriptionProgress first = new TranscriptionProgress(Duration.ofSeconds(55), "primeira parte");
+        assertTrue(recordings().saveProgress(business, recordingSid, first));
+        assertFalse(recordings().saveProgress(business, recordingSid,
+                new TranscriptionProgress(Duration.ofSeconds(55), "again")), "only forward");
+        String other = "biz-" + UUID.randomUUID();
+        assertFalse(recordings().saveProgress(other, recordingSid,
+                new TranscriptionProgress(Duration.ofSeconds(110), "x")), "never another business's");
+        assertEquals(Optional.empty(), recordings().progress(other, recordingSid));
+
+        recordings().save(recording(Optional.empty(), StoredRecording.PENDING)); // the retry stores it pending again
+        assertEquals(Optional.of(first), recordings().progress(business, recordingSid));
+        assertEquals(Optional.empty(), recordings().find(business, recordingSid).orElseThrow().transcript(),
+                "progress is not the transcript");
+
+        recordings().save(recording(Optional.of("tudo"), StoredRecording.TRANSCRIBED));
+        assertEquals(Optional.empty(), recordings().progress(business, recordingSid));
+        assertFalse(recordings().saveProgress(business, recordingSid,
+                new TranscriptionProgress(Duration.ofSeconds(110), "x")), "only a pending recording");
+    }
+
+    @Test
+    void deletingAPendingRecordingForgetsItsProgress() {
+        recordings().save(recording(Optional.empty(), StoredRecording.PENDING));
+        assertTrue(recordings().saveProgress(business, recordingSid, new TranscriptionProgress(Duration.ofSeconds(55), "a")));
+        assertTrue(recordings().markDeleted(business, recordingSid, recordedAt.plusSeconds(60)));
+        assertEquals(Optional.empty(), recordings().progress(business, recordingSid));
     }
 }

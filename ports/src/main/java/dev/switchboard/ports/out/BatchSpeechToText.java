@@ -18,7 +18,9 @@ public interface BatchSpeechToText {
     /**
      * The transcript of one piece of audio, empty when nothing was said.
      *
-     * @throws SpeechRecognitionException when the service refused the audio or could not be reached
+     * @throws SpeechRecognitionException when the service refused the audio, could not be reached or
+     *     did not answer within the implementation's deadline, or the calling thread was interrupted
+     *     (its interrupt status is kept): a transcription never outlives its deadline or its caller
      */
     String transcribe(RecordingAudio piece);
 

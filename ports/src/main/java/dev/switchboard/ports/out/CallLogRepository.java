@@ -54,6 +54,13 @@ public interface CallLogRepository {
 
     Optional<CallLog> find(String businessId, String callSid);
 
+    /**
+     * Whether a business other than {@code businessId} has a log of this call sid (says nothing
+     * more of it): a job that was handed the business by someone else's word (a callback URL)
+     * checks it before it writes anything under that business.
+     */
+    boolean heldByAnotherBusiness(String businessId, String callSid);
+
     /** The call's turns in order (empty for another business's call). */
     List<CallTurn> turns(String businessId, String callSid);
 

@@ -9,7 +9,13 @@ public class CallRecordingException extends RuntimeException {
     public enum Kind {
         /** The provider has no such recording (deleted, or never there): trying again cannot help. */
         GONE,
-        /** Refused (credentials, a bad request, an unreadable file): trying again cannot help. */
+        /**
+         * The provider refused the account itself (401/403: wrong credentials, or no permission), or
+         * no account is configured: nothing else will work either until the configuration changes,
+         * so a job working through many recordings stops at the first.
+         */
+        DENIED,
+        /** Refused for this recording (a bad request, an unreadable file): trying again cannot help. */
         REFUSED,
         /** Unreachable, or a server error: try again later. */
         UNAVAILABLE

@@ -18,7 +18,8 @@ public interface CallRecordings {
      *
      * @return true when this call deleted it, false when it was already gone (deleting is
      *     idempotent, so a retried cleanup is harmless)
-     * @throws CallRecordingException when the provider refused or could not be reached
+     * @throws CallRecordingException when the provider refused or could not be reached; a 404 is
+     *     no exception but {@code false}
      */
     boolean delete(String recordingSid);
 
@@ -27,12 +28,12 @@ public interface CallRecordings {
         return new CallRecordings() {
             @Override
             public RecordingAudio download(String recordingSid) {
-                throw new CallRecordingException(CallRecordingException.Kind.REFUSED, why, null);
+                throw new CallRecordingException(CallRecordingException.Kind.DENIED, why, null);
             }
 
             @Override
             public boolean delete(String recordingSid) {
-                throw new CallRecordingException(CallRecordingException.Kind.REFUSED, why, null);
+                throw new CallRecordingException(CallRecordingException.Kind.DENIED, why, null);
             }
         };
     }

@@ -1,5 +1,6 @@
 package dev.switchboard.ports.out;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -12,10 +13,12 @@ import java.util.Optional;
 public interface RecordingRepository {
 
     /**
-     * Stores the recording, or rewrites the one stored under its id with the same values (a rerun).
-     * Its {@code recordedAt} stays the first one's; a recording already {@code deleted} stays so
-     * (only a transcript it lacks is filled in), and a {@code transcribed} one is never replaced by
-     * an {@code untranscribed} one. A business the store does not know yet is created unconfigured.
+     * Stores the recording, or rewrites the one stored under its id with the given values (a rerun,
+     * or the next step: {@code pending} before the audio is fetched, then {@code transcribed},
+     * {@code untranscribed} or {@code failed}). Its {@code recordedAt} stays the first one's; a
+     * recording already {@code deleted} stays so (only a transcript it lacks is filled in), and a
+     * {@code transcribed} one is only ever replaced by another {@code transcribed} one. A business
+     * the store does not know yet is created unconfigured.
      *
      * @return the recording as stored now
      * @throws IllegalArgumentException when another business holds a recording with this id
@@ -23,6 +26,33 @@ public interface RecordingRepository {
     StoredRecording save(StoredRecording recording);
 
     Optional<StoredRecording> find(String businessId, String recordingSid);
+
+    /**
+     * How far the transcription of a long recording got, piece by piece, so that an attempt that
+     * is interrupted (its timeout, a crash) leaves its work to the next one.
+     *
+     * @param transcribedUpTo the audio transcribed so far, from its start
+     * @param transcript      the transcript of that audio
+     */
+    record TranscriptionProgress(Duration transcribedUpTo, String transcript) {
+        public TranscriptionProgress {
+            if (transcribedUpTo.isNegative()) {
+                throw new IllegalArgumentException("transcribedUpTo must not be negative");
+            }
+            java.util.Objects.requireNonNull(transcript, "transcript");
+        }
+    }
+
+    /**
+     * Records the progress of a {@code pending} recording of the business, only forward. Saving the
+     * recording with any other status forgets it; saving it {@code pending} again keeps it.
+     *
+     * @return whether it was recorded (false: not pending, no such recording, or not forward)
+     */
+    boolean saveProgress(String businessId, String recordingSid, TranscriptionProgress progress);
+
+    /** The progress of a {@code pending} recording of the business; empty for any other. */
+    Optional<TranscriptionProgress> progress(String businessId, String recordingSid);
 
     /**
      * Whether a business other than {@code businessId} holds a recording with this id (says

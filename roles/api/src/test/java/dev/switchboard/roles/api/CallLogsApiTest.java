@@ -75,6 +75,17 @@ class CallLogsApiTest {
                 START.plus(Duration.ofHours(1)).plusSeconds(80), Optional.empty()));
         store.recordings().save(new StoredRecording("biz-b", "RE" + "b".repeat(32), SID, "u", Optional.empty(),
                 Optional.of("b's recorded secret"), StoredRecording.TRANSCRIBED, START, Optional.empty()));
+        store.recordings().save(new StoredRecording("biz-a", "RE" + "f".repeat(32), sids.get(1), "u", Optional.of(9),
+                Optional.empty(), StoredRecording.FAILED, START, Optional.empty(),
+                Optional.of("speech-to-text refused the recording: INVALID_ARGUMENT")));
+    }
+
+    @Test
+    void aRecordingThatCouldNotBeTranscribedSaysWhy() throws Exception {
+        JsonNode recording = json(get("/api/calls/" + sids.get(1), ApiFixture.BIZ_A_TOKEN)).get("recordings").get(0);
+        assertEquals("failed", recording.get("status").asText());
+        assertEquals("speech-to-text refused the recording: INVALID_ARGUMENT", recording.get("failure_reason").asText());
+        assertTrue(recording.get("transcript").isNull());
     }
 
     @AfterAll
@@ -133,6 +144,7 @@ class CallLogsApiTest {
         assertEquals(74, recording.get("duration_seconds").asInt());
         assertEquals("Are you open on Sunday? Yes, from ten to four.", recording.get("transcript").asText());
         assertTrue(recording.get("deleted_at").isNull());
+        assertTrue(recording.get("failure_reason").isNull());
         assertTrue(call.toString().indexOf("recorded secret") < 0 && call.toString().indexOf("api.twilio.com") < 0,
                 "neither b's recording nor the media URL: " + call);
         assertEquals(0, json(get("/api/calls/" + sids.get(0), ApiFixture.BIZ_A_TOKEN)).get("recordings").size());

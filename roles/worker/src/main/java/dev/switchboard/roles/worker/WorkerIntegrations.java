@@ -38,12 +38,13 @@ import java.util.Optional;
  * WhatsApp bans numbers that send like spammers) and Gmail ({@code GMAIL_CLIENT_ID},
  * {@code GMAIL_CLIENT_SECRET}, {@code GMAIL_API_URL}, {@code GMAIL_TOKEN_URL}, {@code GMAIL_TIMEOUT};
  * without the client, Gmail sync is off) and batch speech-to-text for call recordings
- * ({@code GOOGLE_SPEECH_ENDPOINT}, {@code CALL_LANGUAGE}; unset: recordings are stored without a
- * transcript). Twilio's account is {@link TwilioAccount}'s. Secrets never appear in {@link #toString()}.
+ * ({@code GOOGLE_SPEECH_ENDPOINT}, {@code CALL_LANGUAGE}, {@code GOOGLE_SPEECH_RECOGNIZE_TIMEOUT}: how long
+ * one piece's {@code Recognize} may take, retries included, default 2 minutes; unset endpoint:
+ * recordings are stored without a transcript). Twilio's account is {@link TwilioAccount}'s. Secrets never appear in {@link #toString()}.
  */
 record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhatsAppGateway.Settings> gateway,
                           double broadcastRate, Optional<HttpGmailMailbox.Settings> gmail,
-                          Optional<String> speechEndpoint, String language) {
+                          Optional<String> speechEndpoint, String language, Duration recognizeTimeout) {
 
     /** The recordings' speech-to-text, and the client to close at shutdown (none when off). */
     record RecordingSpeech(BatchSpeechToText speech, Optional<AutoCloseable> client) {
@@ -111,10 +112,12 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
             }
         }
         String language = nonBlank(env, "CALL_LANGUAGE").orElse("en-US");
+        Duration recognizeTimeout = duration(env, "GOOGLE_SPEECH_RECOGNIZE_TIMEOUT",
+                GoogleBatchSpeechToText.DEFAULT_DEADLINE, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException(String.join("; ", problems));
         }
-        return new WorkerIntegrations(ai, gateway, broadcastRate, gmail, speech, language);
+        return new WorkerIntegrations(ai, gateway, broadcastRate, gmail, speech, language, recognizeTimeout);
     }
 
     /**
@@ -127,7 +130,7 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
         }
         try {
             com.google.cloud.speech.v1.SpeechClient client = GoogleSpeechClients.create(speechEndpoint.get());
-            return new RecordingSpeech(new GoogleBatchSpeechToText(client, language), Optional.of(client));
+            return new RecordingSpeech(new GoogleBatchSpeechToText(client, language, recognizeTimeout), Optional.of(client));
         } catch (java.io.IOException e) {
             throw new ConfigException("GOOGLE_SPEECH_ENDPOINT " + speechEndpoint.get() + ": no speech client ("
                     + e.getMessage() + "); is GOOGLE_APPLICATION_CREDENTIALS set?");
@@ -159,7 +162,8 @@ record WorkerIntegrations(Optional<HttpChatModel.Settings> ai, Optional<HttpWhat
                 + "; broadcasts at " + broadcastRate + " message(s)/s per business"
                 + "; Gmail: " + gmail.map(s -> "client " + s.clientId() + " at " + s.apiBase())
                 .orElse("off (GMAIL_CLIENT_ID unset)")
-                + "; recording transcripts: " + speechEndpoint.map(e -> "Google Speech at " + e + " (" + language + ")")
+                + "; recording transcripts: " + speechEndpoint.map(e -> "Google Speech at " + e + " (" + language + ", "
+                        + recognizeTimeout.toSeconds() + " s per piece)")
                 .orElse("off (GOOGLE_SPEECH_ENDPOINT unset: recordings are stored without a transcript)");
     }
 

@@ -10,13 +10,17 @@ import dev.switchboard.domain.PeriodicJobs;
 import dev.switchboard.domain.ReceiveCallEventService;
 import dev.switchboard.domain.RecordingJob;
 import dev.switchboard.ports.in.CallEvent;
+import com.google.cloud.speech.v1.RecognitionConfig;
 import dev.switchboard.ports.in.JobExecution;
+import dev.switchboard.ports.in.JobFailure;
 import dev.switchboard.ports.in.ReceiveCallEventCommand;
 import dev.switchboard.ports.in.ReceiveCallEventResult;
 import dev.switchboard.ports.out.BusinessScope;
 import dev.switchboard.ports.out.CallLogStart;
 import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.JobProgress;
 import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
 import dev.switchboard.ports.out.JobView;
 import dev.switchboard.ports.out.StoredRecording;
 import dev.switchboard.testsupport.FakeSpeechService;
@@ -97,7 +101,7 @@ class RecordingJobsTest {
     private void startWorkerWithSpeech() throws Exception {
         // Each second of the test recordings carries its own number in every sample; the fake
         // "hears" the second a piece starts at.
-        speech = FakeSpeechService.forRecognize(audio -> audio.length == 0 ? "" : "from second " + audio[0]);
+        speech = FakeSpeechService.forRecognize(audio -> audio.length == 0 ? "" : "from second " + (audio[0] & 0xFF));
         startWorker(Map.of("GOOGLE_SPEECH_ENDPOINT", speech.endpoint()));
     }
 
@@ -302,7 +306,12 @@ class RecordingJobsTest {
         assertEquals(1, twilio.unauthorized(), "the fake checked the Basic auth and refused it, once (no retry)");
         assertTrue(error(jobId).contains("401"), error(jobId));
         assertFalse(error(jobId).contains(wrongToken), "the token never reaches the job's error");
-        assertEquals(Optional.empty(), store.recordings().find(business, recordingSid));
+        // Stored all the same, failed and saying why, so that the retention deletes it at Twilio.
+        StoredRecording failed = store.recordings().find(business, recordingSid).orElseThrow();
+        assertEquals(StoredRecording.FAILED, failed.status());
+        assertTrue(failed.failureReason().orElseThrow().contains("401"), failed.toString());
+        assertFalse(failed.failureReason().orElseThrow().contains(wrongToken), "nor the stored reason");
+        assertEquals(Optional.empty(), failed.transcript());
     }
 
     @Test
@@ -360,6 +369,169 @@ class RecordingJobsTest {
         catalogue.handlerFor("cleanup_old_recordings_job").orElseThrow().run(slot);
         assertEquals(StoredRecording.DELETED, store.recordings().find(business, young).orElseThrow().status());
         assertFalse(twilio.has(young));
+    }
+
+    /** Runs one attempt of {@code args}'s job on this thread, reporting progress to {@code progress}. */
+    private Object runDirectly(RecordingJob.Args args, JobProgress progress) throws Exception {
+        JobRequest request = RecordingJob.DEFINITION.request(args, args.businessId(), "direct");
+        return catalogue.handlerFor("recording_job").orElseThrow().run(new JobExecution("direct-" + UUID.randomUUID(),
+                "recording_job", request.kwargs(), args.businessId(), "direct", 1, progress));
+    }
+
+    private static RecordingJob.Args args(String owner, String callSid, String recordingSid) {
+        return new RecordingJob.Args(owner, callSid, recordingSid, "u", "completed", Optional.of(130L),
+                Optional.of(1L), Optional.empty());
+    }
+
+    @Test
+    void aRecordingWhoseCallLogIsAnotherBusinessesFailsForGoodAndWritesNothing() throws Exception {
+        startWorkerWithSpeech();
+        String callSid = sid("CA");
+        String recordingSid = sid("RE");
+        store.callLogs().open(new CallLogStart(other, callSid, "inbound", Optional.of("+5511988887777"),
+                Optional.of("+5511888880000"), Optional.empty(), clock.instant().minusSeconds(60)));
+        twilio.put(recordingSid, callSid, numberedSeconds(3), 8000);
+
+        // A callback URL configured with the wrong business: the job is the first business's.
+        String jobId = callback(business, callSid, recordingSid).jobs().getFirst().jobId();
+        await("the job to fail", () -> "failed".equals(status(jobId)));
+
+        assertTrue(error(jobId).contains("belongs to another business"), error(jobId));
+        assertFalse(error(jobId).contains(other), "the other business is not named");
+        assertEquals(List.of(), twilio.received(), "no audio fetched");
+        assertEquals(List.of(), speech.recognizeRequests);
+        assertEquals(Optional.empty(), store.recordings().find(business, recordingSid), "nothing filed under it");
+        assertEquals(Optional.empty(), store.recordings().find(other, recordingSid));
+        JobFailure failure = assertThrows(JobFailure.class, () -> runDirectly(args(business, callSid, recordingSid),
+                JobProgress.NONE));
+        assertTrue(failure.permanent(), "no retry: " + failure.getMessage());
+        // The business's own call still takes its recordings.
+        String own = sid("CA");
+        store.callLogs().open(new CallLogStart(business, own, "inbound", Optional.empty(), Optional.of(NUMBER),
+                Optional.empty(), clock.instant()));
+        finished(ownJob(own));
+    }
+
+    private String ownJob(String callSid) {
+        String recordingSid = sid("RE");
+        twilio.put(recordingSid, callSid, numberedSeconds(2), 8000);
+        return callback(business, callSid, recordingSid).jobs().getFirst().jobId();
+    }
+
+    @Test
+    void aRecordingGoogleRefusesIsStoredFailedWithWhyAndTheCleanupStillDeletesItAtTwilio() throws Exception {
+        startWorkerWithSpeech();
+        speech.expectRecognizeConfig(RecognitionConfig.AudioEncoding.MULAW, 8000); // ours is LINEAR16: refused
+        String callSid = sid("CA");
+        String recordingSid = sid("RE");
+        twilio.put(recordingSid, callSid, numberedSeconds(70), 8000);
+
+        String jobId = callback(business, callSid, recordingSid).jobs().getFirst().jobId();
+        await("the refused job to fail", () -> "failed".equals(status(jobId)));
+
+        assertEquals(1, speech.refusedRecognize.size(), "refused for good at the first piece: no retry");
+        StoredRecording failed = store.recordings().find(business, recordingSid).orElseThrow();
+        assertEquals(StoredRecording.FAILED, failed.status());
+        assertTrue(failed.failureReason().orElseThrow().contains("INVALID_ARGUMENT"), failed.toString());
+        assertEquals(Optional.of(130), failed.durationSeconds());
+
+        clock.set(clock.instant().plus(Duration.ofDays(8)));
+        finished(queue.enqueue(CleanupOldRecordingsJob.DEFINITION.request(new CleanupOldRecordingsJob.Args(7),
+                PeriodicJobs.SYSTEM_BUSINESS, "cleanup-failed")).jobId());
+        assertFalse(twilio.has(recordingSid), "deleted at Twilio after the retention");
+        assertEquals(StoredRecording.DELETED, store.recordings().find(business, recordingSid).orElseThrow().status());
+    }
+
+    @Test
+    void aPassingGoogleErrorIsRetriedAndLeavesTheRecordingPendingThenARetryTranscribesIt() throws Exception {
+        startWorkerWithSpeech();
+        speech.scriptRecognize(audio -> {
+            throw new IllegalStateException("backend blip"); // the fake answers UNKNOWN: retryable
+        });
+        String callSid = sid("CA");
+        String recordingSid = sid("RE");
+        twilio.put(recordingSid, callSid, numberedSeconds(3), 8000);
+
+        Exception blip = assertThrows(Exception.class, () -> runDirectly(args(business, callSid, recordingSid),
+                JobProgress.NONE));
+        assertFalse(blip instanceof JobFailure f && f.permanent(), "retried: " + blip);
+        StoredRecording pending = store.recordings().find(business, recordingSid).orElseThrow();
+        assertEquals(StoredRecording.PENDING, pending.status());
+        assertEquals(Optional.empty(), pending.failureReason());
+
+        speech.scriptRecognize(audio -> "from second " + (audio[0] & 0xFF));
+        runDirectly(args(business, callSid, recordingSid), JobProgress.NONE);
+        StoredRecording done = store.recordings().find(business, recordingSid).orElseThrow();
+        assertEquals(StoredRecording.TRANSCRIBED, done.status());
+        assertEquals(Optional.of("from second 0"), done.transcript());
+        assertEquals(pending.recordedAt(), done.recordedAt(), "the retention counts from the first store");
+    }
+
+    @Test
+    void anInterruptedJobStopsBetweenPiecesAndTheRecordingStaysPending() throws Exception {
+        startWorkerWithSpeech();
+        String callSid = sid("CA");
+        String recordingSid = sid("RE");
+        twilio.put(recordingSid, callSid, numberedSeconds(170), 8000); // four pieces
+        // The worker interrupts a job for its timeout, a cancel or a shutdown: here after the first piece.
+        JobProgress interruptAtSecondPiece = (percent, message) -> {
+            if (message.contains("piece 2 of 4")) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try {
+            assertThrows(Exception.class, () -> runDirectly(args(business, callSid, recordingSid),
+                    interruptAtSecondPiece));
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt is kept for the worker");
+        } finally {
+            Thread.interrupted();
+        }
+        assertEquals(1, speech.recognizeRequests.size(), "no piece transcribed after the interrupt");
+        assertEquals(StoredRecording.PENDING, store.recordings().find(business, recordingSid).orElseThrow().status());
+
+        // The next attempt goes on from the first piece's end: three more pieces, not four.
+        Map<?, ?> summary = (Map<?, ?>) runDirectly(args(business, callSid, recordingSid), JobProgress.NONE);
+        assertEquals(4, speech.recognizeRequests.size(), "each piece transcribed once over both attempts");
+        assertEquals(55, ((Number) summary.get("resumed_at_seconds")).intValue(), summary.toString());
+        StoredRecording done = store.recordings().find(business, recordingSid).orElseThrow();
+        assertEquals(StoredRecording.TRANSCRIBED, done.status());
+        assertEquals(Optional.of("from second 0 from second 55 from second 110 from second 165"), done.transcript());
+        assertEquals(Optional.empty(), store.recordings().progress(business, recordingSid));
+    }
+
+    @Test
+    void theCleanupStopsAtTheFirstRefusalOfTheAccountAndFailsForGood() throws Exception {
+        String wrongToken = "wrong-token-" + UUID.randomUUID();
+        startWorker(Map.of("TWILIO_AUTH_TOKEN", wrongToken));
+        Instant now = clock.instant();
+        List<String> old = List.of(sid("RE"), sid("RE"), sid("RE"));
+        for (String recordingSid : old) {
+            store.recordings().save(new StoredRecording(business, recordingSid, sid("CA"), "u", Optional.of(30),
+                    Optional.of("t"), StoredRecording.TRANSCRIBED, now.minus(Duration.ofDays(9)), Optional.empty()));
+            twilio.put(recordingSid, "CA1", numberedSeconds(1), 8000);
+        }
+        JobExecution slot = new JobExecution("slot", "cleanup_old_recordings_job", Map.of("retention_days", 7),
+                PeriodicJobs.SYSTEM_BUSINESS, "slot", 1, (p, m) -> { });
+
+        JobFailure refused = assertThrows(JobFailure.class,
+                () -> catalogue.handlerFor("cleanup_old_recordings_job").orElseThrow().run(slot));
+
+        assertTrue(refused.permanent(), "no retry storm: " + refused.getMessage());
+        assertTrue(refused.getMessage().contains("refused the account"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("401"), refused.getMessage());
+        assertFalse(refused.getMessage().contains(wrongToken));
+        assertEquals(1, twilio.unauthorized(), "stopped at the first refusal");
+        for (String recordingSid : old) {
+            assertTrue(twilio.has(recordingSid));
+            assertEquals(StoredRecording.TRANSCRIBED, store.recordings().find(business, recordingSid).orElseThrow().status());
+        }
+        // Through the queue it lands in the failed registry at once.
+        String jobId = queue.enqueue(CleanupOldRecordingsJob.DEFINITION.request(new CleanupOldRecordingsJob.Args(7),
+                PeriodicJobs.SYSTEM_BUSINESS, "cleanup-refused")).jobId();
+        await("the refused cleanup to fail", () -> "failed".equals(status(jobId)));
+        assertEquals(2, twilio.unauthorized());
+        // The sweep looks at every business: leave nothing due for the other tests' sweeps.
+        old.forEach(recordingSid -> store.recordings().markDeleted(business, recordingSid, now));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {

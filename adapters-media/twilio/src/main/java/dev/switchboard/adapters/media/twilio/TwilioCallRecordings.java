@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  * callback's {@code RecordingUrl} (docs/twilio.md: a configurable base keeps the fake working and
  * nobody can point the worker elsewhere). The WAV's RIFF header is read, not assumed
  * ({@link WavFiles}). A 404 (Twilio's 20404) is {@link CallRecordingException.Kind#GONE}, and for
- * a deletion "already deleted".
+ * a deletion "already deleted"; a 401 or 403 is {@link CallRecordingException.Kind#DENIED}.
  */
 public final class TwilioCallRecordings implements CallRecordings {
     private static final Pattern SID = Pattern.compile("RE[0-9a-zA-Z]{1,62}");
@@ -78,10 +78,8 @@ public final class TwilioCallRecordings implements CallRecordings {
                     "Twilio has no recording " + recordingSid + " (404): deleted, or never there", null);
         }
         if (status < 200 || status > 299) {
-            throw new CallRecordingException(status >= 500 || status == 429 ? CallRecordingException.Kind.UNAVAILABLE
-                    : CallRecordingException.Kind.REFUSED,
-                    "Twilio answered " + status + " for the media of recording " + recordingSid
-                            + (status == 401 || status == 403 ? " (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN?)" : ""), null);
+            throw new CallRecordingException(kindOf(status),
+                    "Twilio answered " + status + " for the media of recording " + recordingSid + hint(status), null);
         }
         try (InputStream body = response.getStream()) {
             byte[] wav = body == null ? response.getContent().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)
@@ -106,10 +104,9 @@ public final class TwilioCallRecordings implements CallRecordings {
             if ((status != null && status == 404) || Integer.valueOf(20404).equals(e.getCode())) {
                 return false;
             }
-            boolean retry = status == null || status >= 500 || status == 429;
-            throw new CallRecordingException(retry ? CallRecordingException.Kind.UNAVAILABLE
-                    : CallRecordingException.Kind.REFUSED,
-                    "Twilio refused to delete recording " + recordingSid + ": " + status + " " + e.getMessage(), e);
+            throw new CallRecordingException(kindOf(status),
+                    "Twilio refused to delete recording " + recordingSid + ": " + status + " " + e.getMessage()
+                            + hint(status), e);
         } catch (ApiConnectionException e) {
             throw new CallRecordingException(CallRecordingException.Kind.UNAVAILABLE,
                     "Twilio unreachable deleting recording " + recordingSid + ": " + e.getMessage(), e);
@@ -117,6 +114,23 @@ public final class TwilioCallRecordings implements CallRecordings {
             throw new CallRecordingException(CallRecordingException.Kind.UNAVAILABLE,
                     "Twilio unreachable deleting recording " + recordingSid + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * 401/403 refuse the account, not this recording (so a sweep stops at once); 429 and 5xx (or
+     * no status at all) are passing; anything else refuses this request.
+     */
+    private static CallRecordingException.Kind kindOf(Integer status) {
+        if (status == null || status >= 500 || status == 429) {
+            return CallRecordingException.Kind.UNAVAILABLE;
+        }
+        return status == 401 || status == 403 ? CallRecordingException.Kind.DENIED
+                : CallRecordingException.Kind.REFUSED;
+    }
+
+    private static String hint(Integer status) {
+        return status != null && (status == 401 || status == 403)
+                ? " (TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN?)" : "";
     }
 
     private static void requireSid(String recordingSid) {
