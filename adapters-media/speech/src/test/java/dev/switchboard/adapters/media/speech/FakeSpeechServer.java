@@ -25,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Built as a generic service definition over {@link GoogleSpeechMethods}, the methods
  * {@code GrpcSpeechStub} calls, so these tests also prove those descriptors match the client's.
- * It records what it receives and answers with {@link #TRANSCRIPT}.
+ * It records what it receives and answers with {@link #TRANSCRIPT}; like Google it refuses a
+ * streaming request with more than 25,600 bytes of audio ({@code INVALID_ARGUMENT}).
  */
 final class FakeSpeechServer implements AutoCloseable {
 
@@ -74,16 +75,24 @@ final class FakeSpeechServer implements AutoCloseable {
     private StreamObserver<StreamingRecognizeRequest> streamingRecognize(StreamObserver<StreamingRecognizeResponse> out) {
         return new StreamObserver<>() {
             private boolean first = true;
+            private boolean refused;
 
             @Override
             public void onNext(StreamingRecognizeRequest request) {
                 streamingRequests.add(request);
+                if (refused) {
+                    return;
+                }
                 if (first) {
                     first = false;
                     if (!request.hasStreamingConfig()) {
                         out.onError(Status.INVALID_ARGUMENT
                                 .withDescription("first message must be streaming_config").asRuntimeException());
                     }
+                } else if (request.getAudioContent().size() > ScriptedSpeechServer.MAX_REQUEST_BYTES) {
+                    refused = true;
+                    out.onError(Status.INVALID_ARGUMENT.withDescription("Request audio can be a maximum of "
+                            + ScriptedSpeechServer.MAX_REQUEST_BYTES + " bytes.").asRuntimeException());
                 }
             }
 
@@ -93,6 +102,9 @@ final class FakeSpeechServer implements AutoCloseable {
 
             @Override
             public void onCompleted() { // the client half-closed: settle the transcript
+                if (refused) {
+                    return;
+                }
                 out.onNext(StreamingRecognizeResponse.newBuilder()
                         .addResults(StreamingRecognitionResult.newBuilder()
                                 .setIsFinal(true)
