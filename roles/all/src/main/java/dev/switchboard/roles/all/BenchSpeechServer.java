@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * have). It checks what Google checks first: the
  * stream's first message is its configuration, μ-law at 8000 Hz.
  *
- * <p>Which simulated caller a stream belongs to is read from the stream's first audio chunk:
+ * <p>Audio is judged 20 ms at a time, whatever the requests' size (the calls role sends 100 ms).
+ * Which simulated caller a stream belongs to is read from the stream's first audio chunk:
  * {@link MediaLoadClient} starts each call with one silent frame whose bytes are μ-law's two
  * zeros ({@code 0xFF} and {@code 0x7F}) spelling a marker and the caller's number. The moment the
  * final result is handed to gRPC is reported with that number ({@link Finals}).
@@ -41,6 +42,8 @@ final class BenchSpeechServer implements AutoCloseable {
     static final String TRANSCRIPT = "Hello, how much do the solar panels cost?";
     static final int MIN_VOICED_FRAMES = 10;
     static final int ENDPOINT_SILENT_FRAMES = 15;
+    /** 20 ms of 8 kHz μ-law, whatever size the requests' audio comes in. */
+    static final int FRAME = 160;
     /** A decoded sample above this (of 32767) is voice; μ-law's quietest steps are below it. */
     private static final int VOICE_LEVEL = 500;
     private static final boolean[] LOUD = new boolean[256];
@@ -136,9 +139,16 @@ final class BenchSpeechServer implements AutoCloseable {
                         unmarked.incrementAndGet();
                     }
                 }
-                bytes += audio.size();
+                // The adapter sends 100 ms chunks (or any size): endpoint frame by frame, 20 ms each.
+                for (int from = 0; from < audio.size(); from += FRAME) {
+                    frame(audio, from, Math.min(audio.size(), from + FRAME));
+                }
+            }
+
+            private void frame(ByteString audio, int from, int to) {
+                bytes += to - from;
                 boolean loud = false;
-                for (int i = 0; i < audio.size() && !loud; i++) {
+                for (int i = from; i < to && !loud; i++) {
                     loud = LOUD[audio.byteAt(i) & 0xFF];
                 }
                 if (loud) {
