@@ -86,7 +86,10 @@ final class CallSession implements MediaStreamSession {
 
     enum State { AWAIT_START, STREAMING, ENDED }
 
-    private sealed interface Outbound permits Frame, Mark { }
+    private sealed interface Outbound permits Frame, Mark, Clear { }
+
+    /** A barge-in's {@code clear}: sent by the TX loop, the stream's only writer, ahead of anything queued. */
+    private record Clear() implements Outbound { }
 
     /**
      * {@code heardNanos}: on the first frame of an answer, when the caller's final transcript
@@ -126,6 +129,8 @@ final class CallSession implements MediaStreamSession {
     private SpeechToText.Stream speech;
     private Thread tx;
     private Thread agent;
+    /** Done when {@link #end} has handed over the call's last jobs and left the registry. */
+    private final java.util.concurrent.CompletableFuture<Void> finished = new java.util.concurrent.CompletableFuture<>();
 
     CallSession(long id, MediaStreamOutput output, CallsSettings settings, ChatModel chat, TextToSpeech tts,
                 SpeechToText stt, CallJournal journal, CallPrompts prompts, Clock clock, LongConsumer answerTimings,
@@ -263,6 +268,29 @@ final class CallSession implements MediaStreamSession {
         if (before == State.ENDED) {
             return;
         }
+        try {
+            finish(reason, stopped);
+        } finally {
+            finished.complete(null);
+        }
+    }
+
+    /** Waits up to {@code nanos} for this call's end to be over; true when it is. */
+    boolean awaitEnd(long nanos) {
+        try {
+            finished.get(Math.max(0, nanos), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void finish(String reason, boolean stopped) {
         Level level = reason.equals("stop") ? Level.INFO : Level.WARNING;
         LOG.log(level, label + ": ended: " + reason);
         Thread txThread;
@@ -322,7 +350,7 @@ final class CallSession implements MediaStreamSession {
         generation.incrementAndGet();
         outbound.clear();
         pendingMarks.set(0);
-        output.clear();
+        outbound.offerFirst(new Clear());
         if (agent != null) {
             agent.interrupt();
         }
@@ -336,6 +364,10 @@ final class CallSession implements MediaStreamSession {
             while (state.get() == State.STREAMING) {
                 Outbound item = outbound.poll(100, TimeUnit.MILLISECONDS);
                 if (item == null) {
+                    continue;
+                }
+                if (item instanceof Clear) {
+                    output.clear();
                     continue;
                 }
                 if (item instanceof Mark m) {

@@ -42,16 +42,35 @@ final class CallSessionReaper implements AutoCloseable {
             }
             long now = System.nanoTime();
             for (CallSession s : sessions.live()) {
+                if (s.state() == CallSession.State.ENDED) {
+                    continue;   // ending already, on another thread
+                }
+                String why = !s.socketOpen() ? "socket closed without stop (reaped)"
+                        : now - s.lastMediaNanos() > timeoutNanos
+                        ? "no media for " + Duration.ofNanos(timeoutNanos).toMillis() + " ms" : null;
+                if (why != null) {
+                    end(s, why);
+                }
+            }
+        }
+    }
+
+    /**
+     * Ends the call on a thread of its own: ending closes the socket, which can wait for a write
+     * to a peer that stopped reading, and that must not hold up the reaping of every other call.
+     * The thread ends with the call's end; the role's shutdown waits for every call's end.
+     */
+    private static void end(CallSession s, String why) {
+        try {
+            RoleThreads.startVirtual("sb-call-" + s.id() + "-end", () -> {
                 try {
-                    if (!s.socketOpen()) {
-                        s.ended("socket closed without stop (reaped)");
-                    } else if (now - s.lastMediaNanos() > timeoutNanos) {
-                        s.ended("no media for " + Duration.ofNanos(timeoutNanos).toMillis() + " ms");
-                    }
+                    s.ended(why);
                 } catch (RuntimeException e) {
                     LOG.log(Level.WARNING, "reaping call " + s.id(), e);
                 }
-            }
+            });
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "reaping call " + s.id(), e);
         }
     }
 

@@ -79,8 +79,21 @@ final class CallSessions implements ConnectMediaStreamUseCase {
         return prompts.counts();
     }
 
-    /** Ends every live call (shutdown). */
-    void endAll(String reason) {
-        live().forEach(s -> s.ended(reason));
+    /**
+     * Ends every live call (shutdown) and waits, up to {@code wait} in all, until each has handed
+     * its last jobs to the journal, including calls whose end another thread (a closing socket)
+     * began just before: the journal closes after this, and a job handed to it later is lost.
+     */
+    void endAll(String reason, java.time.Duration wait) {
+        List<CallSession> ending = live();
+        ending.forEach(s -> s.ended(reason));
+        long deadline = System.nanoTime() + wait.toNanos();
+        for (CallSession s : ending) {
+            if (!s.awaitEnd(deadline - System.nanoTime())) {
+                java.util.logging.Logger.getLogger(CallSessions.class.getName()).warning(
+                        "call#" + s.id() + " had not finished ending after " + wait.toMillis() + " ms; not waiting longer");
+                return;
+            }
+        }
     }
 }

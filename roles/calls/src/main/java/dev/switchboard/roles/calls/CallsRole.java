@@ -281,7 +281,7 @@ public final class CallsRole implements AutoCloseable {
             return;
         }
         server.ifPresent(SwitchboardHttpServer::close);
-        sessions.endAll("calls role stopping");
+        sessions.endAll("calls role stopping", java.time.Duration.ofSeconds(5));
         reaper.close();
         journal.close();
         // close() waits for every exchange to end, and an AI answer still streaming to a call just

@@ -274,12 +274,21 @@ public final class TwilioMediaStreamListener implements WsListener {
      * Our side of the socket: one writer at a time, nothing after close. A lock, not
      * {@code synchronized}: the writers are virtual threads, and on JDK 21 one blocked in a socket
      * write inside {@code synchronized} would pin its carrier thread.
+     *
+     * <p>A peer that stops reading leaves a writer blocked in {@code ws.send}, holding the lock,
+     * until TCP gives up (minutes). {@link #close} waits for it at most {@link #CLOSE_WAIT_MS}, then
+     * interrupts it: a virtual thread interrupted in socket I/O has its socket closed, which ends
+     * the write, the connection and the wait.
      */
     private static final class Output implements MediaStreamOutput {
+        private static final long CLOSE_WAIT_MS = 1000;
         private final java.util.concurrent.locks.ReentrantLock writing = new java.util.concurrent.locks.ReentrantLock();
+        private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         private final WsSession ws;
         private volatile String streamSid;
         private volatile boolean open = true;
+        /** The thread in {@code ws.send} now, if any. */
+        private volatile Thread writer;
 
         Output(WsSession ws) {
             this.ws = ws;
@@ -306,18 +315,40 @@ public final class TwilioMediaStreamListener implements WsListener {
 
         @Override
         public void close(String reason) {
-            writing.lock();
-            try {
-                if (!open) {
-                    return;
+            if (!closing.compareAndSet(false, true)) {
+                return;
+            }
+            boolean wasOpen = open;
+            open = false;   // no new write starts
+            if (!lockWithin(CLOSE_WAIT_MS)) {
+                Thread stuck = writer;
+                LOG.warning("media stream " + streamSid + ": a write has not finished in " + CLOSE_WAIT_MS
+                        + " ms (the peer is not reading); aborting the connection");
+                if (stuck != null) {
+                    stuck.interrupt();
                 }
-                open = false;
-                String r = reason.length() > 100 ? reason.substring(0, 100) : reason;
-                ws.close(WsCloseCodes.NORMAL_CLOSE, r);
+                if (!lockWithin(CLOSE_WAIT_MS)) {
+                    return;   // still stuck (not a virtual thread): nothing more to write anyway
+                }
+            }
+            try {
+                if (wasOpen) {
+                    String r = reason.length() > 100 ? reason.substring(0, 100) : reason;
+                    ws.close(WsCloseCodes.NORMAL_CLOSE, r);
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, "closing a media stream socket", e);
             } finally {
                 writing.unlock();
+            }
+        }
+
+        private boolean lockWithin(long millis) {
+            try {
+                return writing.tryLock(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
             }
         }
 
@@ -343,12 +374,14 @@ public final class TwilioMediaStreamListener implements WsListener {
                 if (!open || streamSid == null) {
                     return;
                 }
+                writer = Thread.currentThread();
                 ws.send(message.toString(), true);
             } catch (RuntimeException e) {
                 // The peer went away mid-write: onClose/onError follows, or the reaper finds it.
                 open = false;
                 LOG.log(Level.FINE, "media stream send failed", e);
             } finally {
+                writer = null;
                 writing.unlock();
             }
         }
