@@ -214,7 +214,7 @@ public final class CallsRole implements AutoCloseable {
         }
     }
 
-    /** The process-wide Speech client, closed with the role. */
+    /** The process-wide Speech client and the adapter's timer, closed with the role. */
     private record ClosingSpeechToText(SpeechToText delegate, AutoCloseable client) implements SpeechToText, AutoCloseable {
         @Override
         public boolean enabled() {
@@ -228,7 +228,13 @@ public final class CallsRole implements AutoCloseable {
 
         @Override
         public void close() throws Exception {
-            client.close();
+            try {
+                if (delegate instanceof AutoCloseable adapter) {
+                    adapter.close();   // its timer (backoffs, close grace) first, then the channel
+                }
+            } finally {
+                client.close();
+            }
         }
     }
 
