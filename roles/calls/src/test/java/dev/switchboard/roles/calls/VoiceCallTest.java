@@ -77,9 +77,7 @@ class VoiceCallTest {
                      messages -> "Yes, we do. Which model would you like? We have three in stock.");
              FakeSpeechSynthServer synth = new FakeSpeechSynthServer("tts-key");
              HttpClient http = HttpClient.newHttpClient()) {
-            Map<String, String> env = TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
-                    "AI_BASE_URL", ai.baseUrl(), "AI_API_KEY", "ai-key", "AI_MODEL", "m1",
-                    "TTS_BASE_URL", synth.baseUrl(), "TTS_API_KEY", "tts-key");
+            Map<String, String> env = withAiAndSpeech(speech, ai, synth);
             try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
                  TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
                 twilio.connectedAndStart("CA-real", "biz-1");
@@ -111,9 +109,7 @@ class VoiceCallTest {
                      messages -> answer);
              FakeSpeechSynthServer synth = new FakeSpeechSynthServer("tts-key");
              HttpClient http = HttpClient.newHttpClient()) {
-            Map<String, String> env = TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
-                    "AI_BASE_URL", ai.baseUrl(), "AI_API_KEY", "ai-key", "AI_MODEL", "m1",
-                    "TTS_BASE_URL", synth.baseUrl(), "TTS_API_KEY", "tts-key");
+            Map<String, String> env = withAiAndSpeech(speech, ai, synth);
             try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
                  TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true)) {
                 twilio.connectedAndStart("CA-paced", "biz-1");
@@ -146,6 +142,14 @@ class VoiceCallTest {
                 assertEquals(1000, twilio.awaitClose(Duration.ofSeconds(10)));
             }
         }
+    }
+
+    /** The calls role's settings with the fake recognizer, the fake AI ("m1") and the fake synthesizer. */
+    private static Map<String, String> withAiAndSpeech(FakeSpeechService speech, dev.switchboard.testsupport.FakeChatServer ai,
+                                                       FakeSpeechSynthServer synth) {
+        return TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint(),
+                "AI_BASE_URL", ai.baseUrl(), "AI_API_KEY", "ai-key", "AI_MODEL", "m1",
+                "TTS_BASE_URL", synth.baseUrl(), "TTS_API_KEY", "tts-key");
     }
 
     @Test
