@@ -56,6 +56,8 @@ public final class FakeSpeechService implements AutoCloseable {
     private final String transcript;
     private final long afterBytes;
     private volatile Function<byte[], String> recognizer = audio -> "";
+    private volatile String lastWords;
+    private volatile long lastWordsDelayMillis;
     private volatile RecognitionConfig.AudioEncoding expectedEncoding = RecognitionConfig.AudioEncoding.LINEAR16;
     private volatile int expectedSampleRate = 8000;
 
@@ -76,6 +78,16 @@ public final class FakeSpeechService implements AutoCloseable {
         FakeSpeechService fake = new FakeSpeechService("", Long.MAX_VALUE);
         fake.scriptRecognize(recognizer);
         return fake;
+    }
+
+    /**
+     * Like Google after the client half-closes: a stream that got audio since its last final result
+     * gets one more final, {@code text}, {@code delayMillis} after the half-close, then completes.
+     */
+    public FakeSpeechService lastWordsAtHalfClose(String text, long delayMillis) {
+        this.lastWords = text;
+        this.lastWordsDelayMillis = delayMillis;
+        return this;
     }
 
     public String endpoint() {
@@ -149,6 +161,7 @@ public final class FakeSpeechService implements AutoCloseable {
             boolean first = true;
             boolean said;
             long bytes;
+            long unsettled;
 
             @Override
             public synchronized void onNext(StreamingRecognizeRequest r) {
@@ -160,8 +173,10 @@ public final class FakeSpeechService implements AutoCloseable {
                     return;
                 }
                 bytes += r.getAudioContent().size();
+                unsettled += r.getAudioContent().size();
                 if (!said && bytes >= afterBytes) {
                     said = true;
+                    unsettled = 0;
                     out.onNext(result(transcript.substring(0, transcript.length() / 2), false));
                     out.onNext(result(transcript, true));
                 }
@@ -183,7 +198,19 @@ public final class FakeSpeechService implements AutoCloseable {
 
             @Override
             public synchronized void onCompleted() {
-                out.onCompleted();
+                String last = lastWords;
+                if (last == null || unsettled == 0) {
+                    out.onCompleted();
+                    return;
+                }
+                unsettled = 0;
+                java.util.concurrent.CompletableFuture.delayedExecutor(lastWordsDelayMillis, TimeUnit.MILLISECONDS)
+                        .execute(() -> {
+                            synchronized (this) {
+                                out.onNext(result(last, true));
+                                out.onCompleted();
+                            }
+                        });
             }
         };
     }

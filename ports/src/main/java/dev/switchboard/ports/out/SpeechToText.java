@@ -20,6 +20,15 @@ public interface SpeechToText {
         /** Half-closes: results still pending are delivered, then nothing more. Idempotent. */
         @Override
         void close();
+
+        /**
+         * After {@link #close()}: waits up to {@code wait} until the results still pending (the
+         * caller's last words) have been delivered. True when they have; at once when there is
+         * nothing to wait for.
+         */
+        default boolean awaitClosed(java.time.Duration wait) {
+            return true;
+        }
     }
 
     /** Results, in order. Implementations never call it after {@link Stream#close()} returns and its results drained. */

@@ -73,6 +73,8 @@ final class CallSession implements MediaStreamSession {
     /** Consecutive loud frames (200 ms) that make a barge-in. */
     static final int BARGE_IN_FRAMES = 10;
     private static final Logger LOG = Logger.getLogger(CallSession.class.getName());
+    /** After {@code stop}: how long the caller's last final transcript may take to arrive. */
+    static final java.time.Duration LAST_WORDS_WAIT = java.time.Duration.ofMillis(1500);
     /** What the agent loop works on: a caller's final transcript, with when it reached this call. */
     private record Heard(String text, long nanos) { }
 
@@ -302,6 +304,11 @@ final class CallSession implements MediaStreamSession {
         if (speech != null) {
             try {
                 speech.close();
+                if (stopped) {
+                    // The caller hung up: what they said last may still be on its way (Google sends
+                    // the final result after the half-close). Their turn is recorded if it comes in time.
+                    speech.awaitClosed(LAST_WORDS_WAIT);
+                }
             } catch (RuntimeException e) {
                 LOG.log(Level.FINE, label + ": closing speech-to-text", e);
             }

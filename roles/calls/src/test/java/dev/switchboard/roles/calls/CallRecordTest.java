@@ -76,6 +76,41 @@ class CallRecordTest {
         }
     }
 
+    /**
+     * The caller's last words before hanging up: Google sends their final result after the stream
+     * is half-closed, here 400 ms after {@code stop}. They are still the caller's turn, counted in
+     * the finalization.
+     */
+    @Test
+    void whatTheCallerSaidJustBeforeHangingUpIsStillTheirTurn() throws Exception {
+        try (FakeSpeechService speech = new FakeSpeechService("What are your opening hours?", 4000)
+                .lastWordsAtHalfClose("Thanks, bye.", 400);
+             HttpClient http = HttpClient.newHttpClient()) {
+            Map<String, String> env = TwilioMediaClient.env(redis.url(), "GOOGLE_SPEECH_ENDPOINT", speech.endpoint());
+            try (CallsRole calls = CallsRole.start(RoleConfig.fromEnvironment(env), env);
+                 TwilioMediaClient twilio = new TwilioMediaClient(http, calls.port(), true);
+                 RedisConnections connections = RedisConnections.connect(redis.url())) {
+                twilio.connectedAndStart("CA-lastwords", "biz-1");
+                RedisJobInspection jobs = new RedisJobInspection(connections, Clock.systemUTC());
+                long deadline = System.nanoTime() + WAIT.toNanos();
+                while (named(jobs, "save_conversation_turn_job").size() < 3 && System.nanoTime() < deadline) {
+                    twilio.silence(1);
+                    Thread.sleep(20);
+                }
+                twilio.silence(10);   // the caller's last words, not settled before the hang-up
+                twilio.stop();
+                assertEquals(1000, twilio.awaitClose(WAIT));
+                await(() -> named(jobs, "finalize_call_log_job").size() == 1, "the finalization");
+                List<String> callerSaid = named(jobs, "save_conversation_turn_job").stream()
+                        .filter(t -> "caller".equals(t.kwargs().get("speaker"))).map(t -> (String) t.kwargs().get("text"))
+                        .toList();
+                assertTrue(callerSaid.contains("Thanks, bye."), "the last words are a turn: " + callerSaid);
+                JobView end = named(jobs, "finalize_call_log_job").getFirst();
+                assertEquals(named(jobs, "save_conversation_turn_job").size(), ((Number) end.kwargs().get("turns")).intValue());
+            }
+        }
+    }
+
     @Test
     void aStreamThatEndsWithoutStopIsFinalizedAsInterrupted() throws Exception {
         Map<String, String> env = TwilioMediaClient.env(redis.url());

@@ -231,6 +231,10 @@ public final class GoogleSpeechToText implements SpeechToText, AutoCloseable {
         private int errorRestarts;
         private boolean closed;
         private boolean failed;
+        /** Done when the stream open at {@link #close()} has ended (completed, failed or cancelled). */
+        private final java.util.concurrent.CompletableFuture<Void> drained = new java.util.concurrent.CompletableFuture<>();
+        /** The stream open at {@link #close()}, whose end completes {@link #drained}. */
+        private volatile Generation closing;
 
         CallStream(String languageCode, Listener listener) {
             this.listener = listener;
@@ -282,6 +286,7 @@ public final class GoogleSpeechToText implements SpeechToText, AutoCloseable {
             }
             closed = true;
             if (failed) {
+                drained.complete(null);
                 return;
             }
             if (generation == null) {
@@ -297,7 +302,33 @@ public final class GoogleSpeechToText implements SpeechToText, AutoCloseable {
             Generation g = generation;
             unsettled.clear();
             unsettledBytes = 0;
+            closing = g;
             halfCloseAndCancelLater(g, "half-closing a speech stream");
+            if (g.hasEnded()) {
+                drained.complete(null);
+            }
+        }
+
+        @Override
+        public boolean awaitClosed(Duration wait) {
+            try {
+                drained.get(Math.max(0, wait.toNanos()), TimeUnit.NANOSECONDS);
+                return true;
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return true;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+
+        /** A stream has ended: when it is the one open at close, its results are all delivered. */
+        private void ended(Generation g) {
+            if (g == closing) {
+                drained.complete(null);
+            }
         }
 
         /** Caller holds the lock. */
@@ -493,7 +524,8 @@ public final class GoogleSpeechToText implements SpeechToText, AutoCloseable {
             long startedNanos;
             volatile ScheduledFuture<?> cancelLater;
             private volatile StreamController controller;
-            private boolean finished;
+            /** Written under this object's lock; read without it by {@link #hasEnded}. */
+            private volatile boolean finished;
 
             @Override
             public void onStart(StreamController controller) {
@@ -545,7 +577,13 @@ public final class GoogleSpeechToText implements SpeechToText, AutoCloseable {
                 if (pendingCancel != null) {
                     pendingCancel.cancel(false);
                 }
+                ended(this);
                 return true;
+            }
+
+            /** Without this object's lock: the caller holds the call's (lock order: this, then the call's). */
+            boolean hasEnded() {
+                return finished;
             }
 
             /** On the timer: the close grace is over. */
@@ -556,6 +594,7 @@ public final class GoogleSpeechToText implements SpeechToText, AutoCloseable {
                     }
                     finished = true;
                 }
+                ended(this);
                 cancelNow();
             }
 
