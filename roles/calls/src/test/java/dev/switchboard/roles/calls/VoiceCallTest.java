@@ -126,7 +126,7 @@ class VoiceCallTest {
                         }
                     }
                 }
-                assertEquals(50, answerFrames, "the answer is playing");
+                assertTrue(answerFrames >= 50, "the answer is playing: " + answerFrames + " frames");
                 int early = synth.inputs.size() - 1;   // the greeting was the first
                 // 2 s ahead of 1.1 s sentences, a second in: about three asked for, not twelve.
                 assertTrue(early >= 2 && early <= 5, "sentences synthesized a second into the answer: " + early);
