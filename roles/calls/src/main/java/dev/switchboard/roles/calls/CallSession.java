@@ -15,6 +15,7 @@ import dev.switchboard.ports.out.LiveCalls;
 import dev.switchboard.ports.out.MediaStreamOutput;
 import dev.switchboard.ports.out.SpeechToText;
 import dev.switchboard.ports.out.TextToSpeech;
+import dev.switchboard.ports.out.VoicePrompt;
 import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.time.Clock;
@@ -433,8 +434,9 @@ final class CallSession implements MediaStreamSession {
                 if (item == LOOK_FOR_PROMPT) {
                     if (!ownPrompt) {
                         ownPrompt = true;   // one more look only: its job had the time until the caller spoke
-                        prompts.callPromptNow(business, callSid, label).ifPresent(conversation::usePrompt);
-                        if (Thread.currentThread().isInterrupted()) {
+                        Optional<VoicePrompt> own = prompts.callPromptNow(business, callSid, label);
+                        own.ifPresent(conversation::usePrompt);
+                        if (own.isEmpty() && Thread.currentThread().isInterrupted()) {
                             ownPrompt = false;   // a barge-in cut the look short: look again at the first turn
                         }
                     }
