@@ -20,9 +20,11 @@ import dev.switchboard.roles.runtime.RoleThreads;
 
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -124,7 +126,13 @@ final class CallSession implements MediaStreamSession {
     private final BlockingQueue<Heard> agentInbox = new LinkedBlockingQueue<>();
     /** Bumped by every barge-in: audio of an older generation is never played. */
     private final AtomicInteger generation = new AtomicInteger();
-    private final AtomicInteger pendingMarks = new AtomicInteger();
+    /**
+     * Marks queued or sent and not yet echoed, by name, with their answer's generation. Matched by
+     * name: Twilio echoes the marks a {@code clear} dropped too, and those must not count against a
+     * newer answer's marks. An entry of an older generation is ignored, and dropped at the next
+     * barge-in.
+     */
+    private final Map<String, Integer> unechoedMarks = new ConcurrentHashMap<>();
     private volatile long lastMediaNanos = System.nanoTime();
     private volatile String label = "call#";
     private int loudFrames;
@@ -228,7 +236,7 @@ final class CallSession implements MediaStreamSession {
 
     @Override
     public void mark(String name) {
-        pendingMarks.updateAndGet(n -> Math.max(0, n - 1));
+        unechoedMarks.remove(name);
     }
 
     @Override
@@ -348,7 +356,11 @@ final class CallSession implements MediaStreamSession {
 
     /** Whether audio of ours is queued here or still playing at Twilio's end. */
     boolean speaking() {
-        return !outbound.isEmpty() || pendingMarks.get() > 0;
+        if (!outbound.isEmpty()) {
+            return true;
+        }
+        int current = generation.get();
+        return unechoedMarks.containsValue(current);
     }
 
     private void bargeIn(String why) {
@@ -357,7 +369,7 @@ final class CallSession implements MediaStreamSession {
         }
         generation.incrementAndGet();
         outbound.clear();
-        pendingMarks.set(0);
+        unechoedMarks.clear();
         outbound.offerFirst(new Clear());
         if (agent != null) {
             agent.interrupt();
@@ -557,8 +569,9 @@ final class CallSession implements MediaStreamSession {
             enqueue(frame.clone(), gen, stamp);
         }
         if (gen == generation.get()) {
-            pendingMarks.incrementAndGet();
-            outbound.offer(new Mark("utt-" + (++utterances), gen));
+            String name = "utt-" + (++utterances);
+            unechoedMarks.put(name, gen);
+            outbound.offer(new Mark(name, gen));
         }
         return heardNanos != 0 && stamp[0] == 0;
     }
