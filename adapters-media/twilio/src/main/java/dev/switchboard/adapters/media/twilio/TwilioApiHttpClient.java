@@ -9,6 +9,7 @@ import org.apache.hc.core5.http.message.BasicHeader;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpRequest;
@@ -28,7 +29,9 @@ import java.util.Optional;
  * <p>{@link #reliableRequest(Request)} does not retry: the SDK's own version repeats any 5xx up to
  * three times, which for a non-idempotent request repeats its effect. Jobs retry instead, under
  * their policy. Redirects (media may live elsewhere) are followed up to three times, and the
- * {@code Authorization} header goes only to the base's own origin.
+ * {@code Authorization} header goes only to the base's own origin. A successful answer to a GET of
+ * recording media ({@code .wav}, {@code .mp3}) is handed on as the open body stream, not read into
+ * memory first; the caller closes it. Every other answer is read whole.
  */
 final class TwilioApiHttpClient extends HttpClient {
     private static final int MAX_REDIRECTS = 3;
@@ -65,6 +68,8 @@ final class TwilioApiHttpClient extends HttpClient {
         URI target = URI.create(base + url.getPath() + (url.getQuery() != null ? "?" + url.getQuery() : ""));
         String method = request.getMethod().toString();
         Optional<String> auth = request.requiresAuthentication() ? Optional.of(request.getAuthString()) : Optional.empty();
+        // A recording's media is streamed to its reader (it may be hundreds of MB): its reader closes it.
+        boolean media = method.equals("GET") && (url.getPath().endsWith(".wav") || url.getPath().endsWith(".mp3"));
         try {
             for (int redirects = 0; ; redirects++) {
                 HttpRequest.Builder builder = HttpRequest.newBuilder(target).timeout(timeout);
@@ -77,7 +82,10 @@ final class TwilioApiHttpClient extends HttpClient {
                     builder.header("Content-Type", "application/x-www-form-urlencoded")
                             .method(method, HttpRequest.BodyPublishers.ofString(request.encodeFormBody()));
                 }
-                HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<InputStream> response = http.send(builder.build(), info -> media && info.statusCode() / 100 == 2
+                        ? HttpResponse.BodySubscribers.ofInputStream()
+                        : HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(),
+                                ByteArrayInputStream::new));
                 Optional<String> location = response.headers().firstValue("Location");
                 int status = response.statusCode();
                 if ((status == 301 || status == 302 || status == 303 || status == 307 || status == 308)
@@ -85,7 +93,7 @@ final class TwilioApiHttpClient extends HttpClient {
                     target = target.resolve(location.get());
                     continue;
                 }
-                return new Response(new ByteArrayInputStream(response.body()), status, headers(response.headers()));
+                return new Response(response.body(), status, headers(response.headers()));
             }
         } catch (IOException e) {
             throw new ApiConnectionException("Twilio API at " + base + " unreachable: " + e.getMessage(), e);

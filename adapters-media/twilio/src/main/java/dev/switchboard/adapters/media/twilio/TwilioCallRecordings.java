@@ -32,7 +32,9 @@ import java.util.regex.Pattern;
  * callback's {@code RecordingUrl} (docs/twilio.md: a configurable base keeps the fake working and
  * nobody can point the worker elsewhere). The WAV's RIFF header is read, not assumed
  * ({@link WavFiles}). A 404 (Twilio's 20404) is {@link CallRecordingException.Kind#GONE}, and for
- * a deletion "already deleted"; a 401 or 403 is {@link CallRecordingException.Kind#DENIED}.
+ * a deletion "already deleted"; a 401 or 403 is {@link CallRecordingException.Kind#DENIED}. The media
+ * is read as it arrives into the one array of samples; audio longer than a 4-hour call (Twilio's
+ * longest) is {@link CallRecordingException.Kind#REFUSED} before it is read.
  */
 public final class TwilioCallRecordings implements CallRecordings {
     private static final Pattern SID = Pattern.compile("RE[0-9a-zA-Z]{1,62}");
@@ -40,6 +42,8 @@ public final class TwilioCallRecordings implements CallRecordings {
 
     private final TwilioRestClient client;
     private final String accountSid;
+    private final Duration timeout;
+    private final long maxAudioBytes;
 
     /**
      * @param apiBase    where Twilio's REST API is, e.g. {@code https://api.twilio.com}
@@ -48,7 +52,14 @@ public final class TwilioCallRecordings implements CallRecordings {
      * @param timeout    for each request (a recording of a long call is a few MB)
      */
     public TwilioCallRecordings(URI apiBase, String accountSid, String authToken, Duration timeout) {
+        this(apiBase, accountSid, authToken, timeout, WavFiles.MAX_DATA_BYTES);
+    }
+
+    /** @param maxAudioBytes longest audio taken, in bytes of samples; a longer recording is refused */
+    TwilioCallRecordings(URI apiBase, String accountSid, String authToken, Duration timeout, long maxAudioBytes) {
         Objects.requireNonNull(authToken, "authToken");
+        this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.maxAudioBytes = maxAudioBytes;
         if (!ACCOUNT.matcher(Objects.requireNonNull(accountSid, "accountSid")).matches()) {
             throw new IllegalArgumentException("a Twilio account sid starts with AC, then letters and digits");
         }
@@ -81,16 +92,16 @@ public final class TwilioCallRecordings implements CallRecordings {
             throw new CallRecordingException(kindOf(status),
                     "Twilio answered " + status + " for the media of recording " + recordingSid + hint(status), null);
         }
+        // Streamed from the socket into the samples: one copy of the audio in memory, and the read as
+        // a whole bounded by the request timeout (the job's own timeout interrupts it too).
         try (InputStream body = response.getStream()) {
-            byte[] wav = body == null ? response.getContent().getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)
-                    : body.readAllBytes();
-            return WavFiles.read(wav);
+            return WavFiles.read(new DeadlineInputStream(body, System.nanoTime() + timeout.toNanos()), maxAudioBytes);
         } catch (IOException e) {
             throw new CallRecordingException(CallRecordingException.Kind.UNAVAILABLE,
                     "reading recording " + recordingSid + " from Twilio failed: " + e.getMessage(), e);
         } catch (IllegalArgumentException e) {
             throw new CallRecordingException(CallRecordingException.Kind.REFUSED,
-                    "recording " + recordingSid + " is not a WAV file we can read: " + e.getMessage(), e);
+                    "recording " + recordingSid + " cannot be transcribed: " + e.getMessage(), e);
         }
     }
 

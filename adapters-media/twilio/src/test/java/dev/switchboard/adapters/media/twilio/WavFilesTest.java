@@ -65,4 +65,24 @@ class WavFilesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> WavFiles.read(file));
         assertTrue(e.getMessage().contains("2 channels"), e.getMessage());
     }
+
+    @Test
+    void audioLongerThanTheLimitIsRefusedBeforeItIsRead() {
+        byte[] declared = wav(fmt(1), chunk("data", 1_000_000, new byte[0]));   // says 1 MB, holds none
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> WavFiles.read(new java.io.ByteArrayInputStream(declared), 1000));
+        assertTrue(e.getMessage().contains("1000000 bytes, more than 1000"), e.getMessage());
+
+        byte[] streamed = wav(fmt(1), chunk("data", 0xFFFFFFFFL, new byte[1002]));   // size unknown: counted
+        e = assertThrows(IllegalArgumentException.class,
+                () -> WavFiles.read(new java.io.ByteArrayInputStream(streamed), 1000));
+        assertTrue(e.getMessage().contains("more than 1000"), e.getMessage());
+    }
+
+    @Test
+    void aCutOffFileGivesTheWholeSamplesItHolds() throws Exception {
+        byte[] file = wav(fmt(1), chunk("data", 100, new byte[] {1, 0, 2, 0, 3}));
+        RecordingAudio audio = WavFiles.read(new java.io.ByteArrayInputStream(file), 1000);
+        assertArrayEquals(new byte[] {1, 0, 2, 0}, audio.samples());
+    }
 }
