@@ -312,18 +312,10 @@ final class PostgresLeadRepository implements LeadRepository {
         });
     }
 
-    /**
-     * Lead ids are UUIDs in their canonical 8-4-4-4-12 form; anything else names no lead (and must
-     * not reach the database as a cast error). {@code UUID.fromString} alone is not enough: it
-     * takes groups of other lengths ({@code 000000000-000-0000-0000-000000000000}) that
-     * PostgreSQL's {@code ::uuid} refuses.
-     */
+    /** Whether a lead id can name a lead ({@link Lead#isCanonicalId}): never sent to {@code ::uuid} otherwise. */
     static boolean isUuid(String leadId) {
-        return leadId != null && CANONICAL_UUID.matcher(leadId).matches();
+        return Lead.isCanonicalId(leadId);
     }
-
-    private static final java.util.regex.Pattern CANONICAL_UUID =
-            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     private static Lead lead(ResultSet row) throws SQLException {
         return new Lead(row.getString("id"), row.getString("business_id"),

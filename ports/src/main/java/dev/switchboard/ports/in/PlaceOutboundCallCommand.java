@@ -1,6 +1,7 @@
 package dev.switchboard.ports.in;
 
 import dev.switchboard.ports.out.BusinessScope;
+import dev.switchboard.ports.out.Lead;
 
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +17,6 @@ public record PlaceOutboundCallCommand(String businessId, String traceId, String
                                        Optional<String> requestId) {
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{5,14}");
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    /** A lead's id: a UUID in canonical form, as PostgreSQL writes it. */
-    private static final Pattern LEAD_ID =
-            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     public PlaceOutboundCallCommand {
         Objects.requireNonNull(businessId, "businessId");
@@ -38,7 +36,7 @@ public record PlaceOutboundCallCommand(String businessId, String traceId, String
             }
         });
         leadId.ifPresent(l -> {
-            if (!LEAD_ID.matcher(l).matches()) {
+            if (!Lead.isCanonicalId(l)) {
                 throw new InvalidCommandException("lead_id must be a lead's id (as GET /api/leads shows it)");
             }
         });

@@ -23,6 +23,19 @@ import java.util.Optional;
 public record Lead(String id, String businessId, Optional<String> phone, Optional<String> whatsAppJid,
                    Optional<String> lid, Optional<String> name, Optional<String> email, String source, String status,
                    Optional<String> summary, Instant createdAt, Instant updatedAt) {
+    private static final java.util.regex.Pattern CANONICAL_ID =
+            java.util.regex.Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /**
+     * Whether {@code id} can name a lead: a UUID in its canonical 8-4-4-4-12 form, as PostgreSQL
+     * writes it (either case). Anything else names no lead, and must not reach the database as a
+     * cast error. {@code UUID.fromString} alone is not enough: it takes groups of other lengths
+     * ({@code 000000000-000-0000-0000-000000000000}) that PostgreSQL's {@code ::uuid} refuses.
+     */
+    public static boolean isCanonicalId(String id) {
+        return id != null && CANONICAL_ID.matcher(id).matches();
+    }
+
 
     public Lead {
         Objects.requireNonNull(id, "id");
