@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The push_subscriptions table. The endpoint is unique (one browser, one row): subscribing again
- * is one {@code INSERT ... ON CONFLICT (endpoint) DO UPDATE} that takes the new keys, user and
- * business and makes the row active, so a device that changes hands (another login on the same
- * browser) pushes to its current user only.
+ * The push_subscriptions table. A business and an endpoint are one row (one browser, subscribed
+ * for that business): subscribing again is one {@code INSERT ... ON CONFLICT (business_id, endpoint)
+ * DO UPDATE} that takes the new keys and user and makes the row active, so a device that changes
+ * hands within a business (another login on the same browser) pushes to its current user only. The
+ * same browser subscribed for another business is another row, which this never touches.
  */
 final class PostgresPushSubscriptionRepository implements PushSubscriptionRepository {
     private static final String COLUMNS = "id::text AS id, business_id, user_id, endpoint, p256dh, auth, active";
@@ -33,7 +34,7 @@ final class PostgresPushSubscriptionRepository implements PushSubscriptionReposi
             try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO push_subscriptions (business_id, user_id, endpoint, p256dh, auth, active)"
                             + " VALUES (?, ?, ?, ?, ?, true)"
-                            + " ON CONFLICT (endpoint) DO UPDATE SET business_id = EXCLUDED.business_id,"
+                            + " ON CONFLICT (business_id, endpoint) DO UPDATE SET"
                             + " user_id = EXCLUDED.user_id, p256dh = EXCLUDED.p256dh, auth = EXCLUDED.auth, active = true"
                             + " RETURNING " + COLUMNS)) {
                 upsert.setString(1, businessId);

@@ -60,6 +60,21 @@ abstract class PushSubscriptionRepositoryContract {
     }
 
     @Test
+    void theSameBrowserSubscribedForAnotherBusinessIsAnotherRowAndLeavesThisOneAlone() {
+        String mine = "biz-" + UUID.randomUUID();
+        String theirs = "biz-" + UUID.randomUUID();
+        PushSubscription browser = browser();
+        StoredPushSubscription stored = subscriptions().subscribe(mine, "ana", browser);
+        StoredPushSubscription other = subscriptions().subscribe(theirs, "ana", browser);
+        assertFalse(stored.id().equals(other.id()), "one row per business");
+        assertEquals(List.of(stored), subscriptions().activeFor(mine, "ana"), "still mine, still active");
+        assertEquals(List.of(other), subscriptions().activeFor(theirs, "ana"));
+        subscriptions().deactivate(theirs, other.id());
+        assertTrue(subscriptions().unsubscribe(theirs, browser.endpoint()));
+        assertEquals(List.of(stored), subscriptions().activeFor(mine, "ana"));
+    }
+
+    @Test
     void unsubscribeRemovesTheRow() {
         String business = "biz-" + UUID.randomUUID();
         StoredPushSubscription stored = subscriptions().subscribe(business, "ana", browser());
