@@ -50,7 +50,9 @@ final class ApiRequests {
     }
 
     static Optional<String> query(ServerRequest request, String name) {
-        return request.query().first(name).asOptional();
+        Optional<String> value = request.query().first(name).asOptional();
+        value.ifPresent(v -> JsonBodies.requireStorable(v, "query parameter " + name));
+        return value;
     }
 
     static int number(ServerRequest request, String name, int fallback, int min, int max) {

@@ -35,7 +35,22 @@ final class JsonBodies {
     private JsonBodies() {
     }
 
+    /**
+     * The body's JSON, refused with a 400 when any text in it (a value or a field name) holds the
+     * NUL character or half of a surrogate pair: PostgreSQL's text refuses the one and the driver
+     * silently writes the other as '?', so neither can be stored as sent.
+     */
     static JsonNode read(ServerRequest request) {
+        JsonNode body = readAnyText(request);
+        requireStorableText(body, "");
+        return body;
+    }
+
+    /**
+     * The body's JSON with any text in it, for a caller that makes its free text storable itself
+     * (a WhatsApp message is a stranger's text: kept with such characters replaced, not refused).
+     */
+    static JsonNode readAnyText(ServerRequest request) {
         HttpMediaType type = request.headers().contentType()
                 .orElseThrow(() -> new HttpProblem(Status.UNSUPPORTED_MEDIA_TYPE_415,
                         "Content-Type must be application/json"));
@@ -55,5 +70,34 @@ final class JsonBodies {
         }
     }
 
+    private static void requireStorableText(JsonNode node, String path) {
+        if (node.isTextual()) {
+            requireStorable(node.textValue(), path.isEmpty() ? "the body" : path);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireStorableText(node.get(i), path + "[" + i + "]");
+            }
+        } else if (node.isObject()) {
+            for (var field : node.properties()) {
+                String name = path.isEmpty() ? field.getKey() : path + "." + field.getKey();
+                requireStorable(field.getKey(), "a field name");
+                requireStorableText(field.getValue(), name);
+            }
+        }
+    }
 
+    /** Refuses (400) text holding the NUL character or half of a surrogate pair; {@code where} names it. */
+    static void requireStorable(String text, String where) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\0') {
+                throw new HttpProblem(Status.BAD_REQUEST_400, where + " must not contain the NUL character (\\u0000)");
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new HttpProblem(Status.BAD_REQUEST_400, where + " must be valid Unicode (it holds half of a surrogate pair)");
+            }
+        }
+    }
 }

@@ -36,6 +36,9 @@ import static dev.switchboard.adapters.http.ApiRequests.bad;
  * </pre>
  */
 public final class RemindersHttpService implements HttpService {
+    /** The times a query may name: wider than any reminder, narrower than what the store can write. */
+    private static final Instant EARLIEST = Instant.parse("1970-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
     private static final Set<String> FIELDS = Set.of("user_id", "due_at", "text", "lead_id");
     private static final Duration MAX_AHEAD = Duration.ofDays(366 * 2);
 
@@ -123,11 +126,16 @@ public final class RemindersHttpService implements HttpService {
     }
 
     private static Instant instant(String value, String field) {
+        Instant instant;
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            instant = OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
             throw bad(field + " must be an ISO-8601 time with an offset, e.g. 2026-12-01T15:00:00-03:00");
         }
+        if (instant.isBefore(EARLIEST) || instant.isAfter(LATEST)) {
+            throw bad(field + " must be between the years 1970 and 9999");
+        }
+        return instant;
     }
 
     private static Map<String, Object> json(Reminder r) {

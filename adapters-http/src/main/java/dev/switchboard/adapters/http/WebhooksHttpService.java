@@ -17,6 +17,7 @@ import java.security.SecureRandom;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -87,6 +88,10 @@ public final class WebhooksHttpService implements HttpService {
                 throw bad("url must be at most " + MAX_URL + " characters");
             }
             url = new URI(text);
+            if (url.getScheme() != null && !url.getScheme().equals(url.getScheme().toLowerCase(Locale.ROOT))) {
+                // Schemes are case-insensitive (RFC 3986 §3.1): stored, and shown, in their lower-case form.
+                url = new URI(url.getScheme().toLowerCase(Locale.ROOT) + text.substring(url.getScheme().length()));
+            }
             OutboundGuard.checkForm(url, outbound);
         } catch (URISyntaxException e) {
             throw bad("url is not a URL");

@@ -58,7 +58,7 @@ public final class WhatsAppWebhookHttpService implements HttpService {
                     ? "missing or wrong " + SECRET_HEADER : "webhook secret is not configured on this server");
         }
         String traceId = TraceIds.of(request);
-        var command = BaileysPayloads.parse(JsonBodies.read(request), traceId);
+        var command = BaileysPayloads.parse(JsonBodies.readAnyText(request), traceId);
         dev.switchboard.ports.out.TraceContext.tagBusiness(command.businessId());
         quota.take(command.businessId(), command.messages().size());
         ReceiveWhatsAppMessagesResult result = useCase.receive(command);

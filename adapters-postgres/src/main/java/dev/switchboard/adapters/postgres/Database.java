@@ -67,7 +67,15 @@ final class Database {
 
     /** Binds an instant to a {@code timestamptz} parameter (JDBC 4.2: OffsetDateTime, no JVM time zone involved). */
     static void setInstant(PreparedStatement statement, int index, Instant instant) throws SQLException {
-        statement.setObject(index, instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+        OffsetDateTime utc;
+        try {
+            utc = instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+        } catch (java.time.DateTimeException e) {
+            // Past year 999,999,999 in UTC: no date PostgreSQL (or java.time) can write.
+            throw new dev.switchboard.ports.out.StoreRefusedValueException("a date or time is out of range",
+                    "instant out of range: " + e.getMessage(), e);
+        }
+        statement.setObject(index, utc);
     }
 
     /** Reads a {@code timestamptz} column; null stays null. */

@@ -112,6 +112,9 @@ public final class PostgresStore implements AutoCloseable {
         }
         config.addDataSourceProperty("connectTimeout", Long.toString(CONNECTION_TIMEOUT.toSeconds()));
         config.addDataSourceProperty("tcpKeepAlive", "true");
+        // The server's DETAIL ("Failing row contains (...)") quotes the row, secrets included: our
+        // exception messages, and so the logs, carry the error alone.
+        config.addDataSourceProperty("logServerErrorDetail", "false");
         return config;
     }
 

@@ -187,6 +187,40 @@ class NotificationApiTest {
         assertEquals(200, call("DELETE", "/api/webhooks/" + id, A, null).statusCode());
     }
 
+    /**
+     * Input the CRM store cannot hold is refused where it enters, with a 400 that says why, never a
+     * 500 from PostgreSQL: the NUL character (PostgreSQL's text refuses it), half of a surrogate
+     * pair (the driver would write '?'), times beyond what the store can write.
+     */
+    @Test
+    void textAndTimesTheStoreCannotHoldAre400WithAReason() {
+        String future = Instant.now().plus(Duration.ofDays(1)).toString();
+        assertRefused(400, call("PUT", "/api/business", A, "{\"name\":\"Acme\\u0000\",\"zone\":\"UTC\"}"),
+                "name must not contain the NUL character");
+        assertRefused(400, call("PUT", "/api/business", A, "{\"name\":\"Acme\",\"settings\":{\"k\\u0000\":\"v\"}}"),
+                "NUL");
+        assertRefused(400, call("POST", "/api/reminders", A,
+                "{\"user_id\":\"ana\",\"due_at\":\"" + future + "\",\"text\":\"call \\u0000back\"}"), "text must not");
+        assertRefused(400, call("POST", "/api/reminders", A,
+                "{\"user_id\":\"ana\",\"due_at\":\"" + future + "\",\"text\":\"half \\ud800 pair\"}"), "surrogate");
+        assertRefused(400, call("POST", "/api/push/subscriptions", A,
+                subscription("https://push.example.net/wpush/nul", "ana\\u0000")), "user_id must not");
+        assertRefused(400, call("GET", "/api/reminders?user_id=a%00b", A, null), "query parameter user_id");
+        assertRefused(400, call("GET", "/api/reminders?from=%2B999999999-12-31T23:00:00-18:00", A, null),
+                "from must be between");
+        assertRefused(400, call("GET", "/api/reminders?from=%2B300000-01-01T00:00:00Z", A, null), "from must be between");
+        assertEquals(200, call("GET", "/api/reminders?from=2026-01-01T00:00:00Z", A, null).statusCode());
+    }
+
+    @Test
+    void aWebhookUrlWithAnUpperCaseSchemeIsStoredInItsLowerCaseForm() {
+        HttpResponse<String> created = call("POST", "/api/webhooks", A,
+                "{\"url\":\"HTTPS://hooks.example.com/Upper/Path\",\"events\":[\"lead.created\"]}");
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals("https://hooks.example.com/Upper/Path", json(created).path("url").asText());
+        assertEquals(200, call("DELETE", "/api/webhooks/" + json(created).path("id").asText(), A, null).statusCode());
+    }
+
     @Test
     void webhookUrlsThatPointInsideOrAreNotHttpsAreRefused() {
         for (String url : List.of("http://hooks.example.com/x", "https://127.0.0.1/x", "https://[::ffff:127.0.0.1]/x",
