@@ -45,9 +45,9 @@ public final class RemindersTickJob implements JobHandler {
             RetryPolicy.NONE, Duration.ofSeconds(50), JobDefinition.NO_ARGS, RemindersTickJob::new);
 
     static final int BATCH = 1000;
+    /** At most this many pages a tick (each page's pushes are committed before the next is read). */
+    static final int MAX_PAGES = 10;
     private static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("HH:mm");
-
-
 
     private final ReminderRepository reminders;
     private final BusinessRepository businesses;
@@ -67,9 +67,41 @@ public final class RemindersTickJob implements JobHandler {
     public Object run(JobExecution job) {
         DEFINITION.argsOf(job);
         Instant now = clock.instant();
-        List<Reminder> due = reminders.dueBetween(ReminderPushes.windowStart(now), ReminderPushes.windowEnd(now), BATCH);
         Map<String, ZoneId> zones = new HashMap<>();
         Map<String, List<WebhookEndpoint>> hooks = new HashMap<>();
+        int pushed = 0;
+        int owed = 0;
+        boolean more = false;
+        // Page after page of reminders still owed a push (those pushed are no longer in the next
+        // page), until a page comes back short: a thousand reminders at one time cannot starve the rest.
+        for (int page = 0; page < MAX_PAGES; page++) {
+            List<Reminder> due = reminders.owedBetween(ReminderPushes.windowStart(now), ReminderPushes.windowEnd(now), now,
+                    ReminderPushes.OFFSETS, BATCH);
+            owed += due.size();
+            int pushedBefore = pushed;
+            pushed += push(due, now, job.traceId(), zones, hooks);
+            if (due.size() < BATCH) {
+                break;
+            }
+            if (pushed == pushedBefore) {
+                // A full page and not one push: another tick is logging them (or their time is
+                // not yet come); it, or the next tick, goes on.
+                break;
+            }
+            more = page == MAX_PAGES - 1;   // the next tick goes on
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("due", owed);
+        result.put("pushed", pushed);
+        if (more) {
+            result.put("more_than", MAX_PAGES * BATCH);
+        }
+        return result;
+    }
+
+    /** Logs and enqueues the push owed now of each of {@code due}; how many were pushed by this tick. */
+    private int push(List<Reminder> due, Instant now, String traceId, Map<String, ZoneId> zones,
+                     Map<String, List<WebhookEndpoint>> hooks) {
         int pushed = 0;
         for (Reminder reminder : due) {
             OptionalInt offset = ReminderPushes.offsetAt(reminder.dueAt(), now);
@@ -83,18 +115,15 @@ public final class RemindersTickJob implements JobHandler {
             List<WebhookEndpoint> subscribed = hooks.computeIfAbsent(reminder.businessId(),
                     b -> webhooks.subscribed(b, "reminder.sent"));
             List<JobRequest> requests = new ArrayList<>();
-            requests.add(push(reminder, minutes, zone, now, job.traceId()));
-            requests.addAll(WebhookEvents.requests(subscribed, reminder.businessId(), job.traceId(),
+            requests.add(push(reminder, minutes, zone, now, traceId));
+            requests.addAll(WebhookEvents.requests(subscribed, reminder.businessId(), traceId,
                     WebhookEvents.eventIdFor(pushKey(reminder.id(), minutes)), "reminder.sent", now,
                     event(reminder, minutes)));
             if (reminders.pushOnce(reminder, minutes, () -> requests.forEach(jobs::enqueue))) {
                 pushed++;
             }
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        result.put("due", due.size());
-        result.put("pushed", pushed);
-        return result;
+        return pushed;
     }
 
     private static JobRequest push(Reminder reminder, int offsetMinutes, ZoneId zone, Instant now, String traceId) {

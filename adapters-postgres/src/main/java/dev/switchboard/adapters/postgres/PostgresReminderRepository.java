@@ -112,13 +112,21 @@ final class PostgresReminderRepository implements ReminderRepository {
     }
 
     @Override
-    public List<Reminder> dueBetween(Instant from, Instant to, int limit) {
-        return database.run("list due reminders", connection -> {
+    public List<Reminder> owedBetween(Instant from, Instant to, Instant now, List<Integer> offsets, int limit) {
+        return database.run("list reminders owed a push", connection -> {
+            // The owed offset is the smallest whose moment has come; the log's unique index
+            // (reminder_id, offset_minutes) answers the NOT EXISTS.
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM reminders WHERE due_at BETWEEN ? AND ? ORDER BY due_at, id LIMIT ?")) {
+                    "SELECT " + COLUMNS + " FROM reminders r WHERE due_at BETWEEN ? AND ?"
+                            + " AND NOT EXISTS (SELECT 1 FROM reminder_push_log l WHERE l.reminder_id = r.id"
+                            + " AND l.offset_minutes = (SELECT min(o) FROM unnest(?::integer[]) AS o"
+                            + " WHERE r.due_at - make_interval(mins => o) <= ?))"
+                            + " ORDER BY due_at, id LIMIT ?")) {
                 Database.setInstant(query, 1, from);
                 Database.setInstant(query, 2, to);
-                query.setInt(3, limit);
+                query.setArray(3, connection.createArrayOf("integer", offsets.toArray()));
+                Database.setInstant(query, 4, now);
+                query.setInt(5, limit);
                 return reminders(query);
             }
         });

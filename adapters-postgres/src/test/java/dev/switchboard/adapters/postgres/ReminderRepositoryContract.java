@@ -78,7 +78,27 @@ abstract class ReminderRepositoryContract {
         Reminder a = create("biz-" + UUID.randomUUID(), "ana", due);
         Reminder b = create("biz-" + UUID.randomUUID(), "bia", due.plusSeconds(30));
         create("biz-" + UUID.randomUUID(), "cai", due.plusSeconds(120));
-        assertEquals(List.of(a, b), reminders().dueBetween(due, due.plusSeconds(30), 10));
+        assertEquals(List.of(a, b), reminders().owedBetween(due, due.plusSeconds(30), due, List.of(30, 15), 10));
+    }
+
+    @Test
+    void aReminderAlreadyPushedForTheOffsetOwedNowIsNotOwed() {
+        Instant due = DUE.plus(Duration.ofDays(500)).plusSeconds(UUID.randomUUID().hashCode() & 0xffff);
+        String business = "biz-" + UUID.randomUUID();
+        Reminder pushed = create(business, "ana", due);
+        Reminder later = create(business, "bia", due.plusSeconds(60));
+        List<Integer> offsets = List.of(30, 15);
+        Instant thirtyBefore = due.minus(Duration.ofMinutes(30));   // both are owed their 30-minute push
+        assertEquals(List.of(pushed, later), reminders().owedBetween(due, later.dueAt(), thirtyBefore, offsets, 10));
+        assertTrue(reminders().pushOnce(pushed, 30, () -> { }));
+        assertEquals(List.of(later), reminders().owedBetween(due, later.dueAt(), thirtyBefore, offsets, 10),
+                "pushed for 30: no longer owed, and no longer in the page");
+        assertEquals(List.of(later), reminders().owedBetween(due, later.dueAt(), thirtyBefore, offsets, 1),
+                "a page of one is not filled by the pushed reminder");
+        Instant fifteenBefore = due.minus(Duration.ofMinutes(15));   // now the first is owed its 15-minute push
+        assertEquals(List.of(pushed, later), reminders().owedBetween(due, later.dueAt(), fifteenBefore, offsets, 10));
+        assertTrue(reminders().pushOnce(pushed, 15, () -> { }));
+        assertEquals(List.of(later), reminders().owedBetween(due, later.dueAt(), fifteenBefore, offsets, 10));
     }
 
     @Test

@@ -22,8 +22,13 @@ public interface ReminderRepository {
     /** Deletes one of the business's reminders (and its push log); false when there is none. */
     boolean delete(String businessId, String reminderId);
 
-    /** Reminders of every business due in {@code [from, to]}, soonest first. */
-    List<Reminder> dueBetween(Instant from, Instant to, int limit);
+    /**
+     * Reminders of every business due in {@code [from, to]} that are still owed the push of
+     * {@code now}: no push is logged for the offset owed at {@code now}, the smallest of
+     * {@code offsets} (minutes) whose moment (due time minus offset) has come. Soonest first.
+     * Reminders already pushed are left out, so that they cannot fill the page and starve the rest.
+     */
+    List<Reminder> owedBetween(Instant from, Instant to, Instant now, List<Integer> offsets, int limit);
 
     /**
      * Logs the push of {@code reminder} at {@code offsetMinutes} and runs {@code push} while that
