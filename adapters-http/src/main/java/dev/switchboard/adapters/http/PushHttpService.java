@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.switchboard.ports.in.SendPushCommand;
 import dev.switchboard.ports.in.SendPushUseCase;
 import dev.switchboard.ports.out.EnqueueResult;
+import dev.switchboard.ports.out.PushNotification;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
@@ -51,6 +52,13 @@ public final class PushHttpService implements HttpService {
                 JsonFields.requiredText(body, "notification_id", "notification_id"),
                 JsonFields.requiredText(body, "user_id", "user_id"), JsonFields.requiredText(body, "title", "title"),
                 JsonFields.requiredText(body, "body", "body"), JsonFields.optionalText(body, "url", "url"));
+        // What the devices get is this JSON, encrypted in one record: refused now if it cannot be,
+        // rather than accepted and then failed for good on every device.
+        int bytes = HttpWebPushSender.payload(PushNotification.of(command.title(), command.body(), command.url())).length;
+        if (bytes > WebPushEncryption.MAX_PLAINTEXT) {
+            throw new HttpProblem(Status.BAD_REQUEST_400, "title, body and url make a push of " + bytes
+                    + " bytes (UTF-8, as JSON); a push holds at most " + WebPushEncryption.MAX_PLAINTEXT);
+        }
         quota.take(business, 1);
         EnqueueResult result = push.get().send(command);
         Map<String, Object> json = new LinkedHashMap<>();

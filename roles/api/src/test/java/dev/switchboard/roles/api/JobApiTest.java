@@ -95,6 +95,18 @@ class JobApiTest {
     }
 
     @Test
+    void aPushTooLargeToEncryptIsRefusedBeforeItIsQueued() {
+        // 1,400 characters of three UTF-8 bytes each: within the 4,000-character body, over one record.
+        String body = "{\"notification_id\":\"n-big\",\"user_id\":\"u1\",\"title\":\"Hi\",\"body\":\"" + "€".repeat(1400) + "\"}";
+        HttpResponse<String> refused = call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN, body);
+        assertEquals(400, refused.statusCode(), refused.body());
+        assertTrue(json(refused).path("error").asText().contains("a push holds at most 3993"), refused.body());
+        assertEquals(0, redis.commands().keys("rq:job:*").size(), "nothing queued");
+        String fits = "{\"notification_id\":\"n-fits\",\"user_id\":\"u1\",\"title\":\"Hi\",\"body\":\"" + "€".repeat(1300) + "\"}";
+        assertEquals(202, call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN, fits).statusCode());
+    }
+
+    @Test
     void subscriptionReminderAndWebhookRoutesAnswer503NamingTheMissingStore() {
         for (String path : List.of("/api/reminders", "/api/webhooks", "/api/calls", "/api/calls/CA1")) {
             HttpResponse<String> response = call("GET", path, ApiFixture.BIZ_A_TOKEN, null);
