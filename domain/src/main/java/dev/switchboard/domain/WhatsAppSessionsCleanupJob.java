@@ -124,6 +124,13 @@ public final class WhatsAppSessionsCleanupJob implements JobHandler {
             if (e.retryable()) {
                 throw JobFailure.retryAfter("AI unavailable: " + e.getMessage(), e, e.retryAfter());
             }
+            if (!e.requestRefused()) {
+                // A bad key, an unknown model, no quota: every summary would fail the same way, and a
+                // placeholder would overwrite the lead's real summary for good. The sessions stay
+                // open for the next run, once an operator has fixed it.
+                throw JobFailure.permanent("the AI refuses every request (" + e.getMessage()
+                        + "): check AI_API_KEY, AI_MODEL and the account; the sessions stay open", e);
+            }
             return new Summary(fallback.complete(request), true);
         }
     }

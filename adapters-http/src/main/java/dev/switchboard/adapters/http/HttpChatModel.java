@@ -200,8 +200,9 @@ public final class HttpChatModel implements ChatModel {
         if (after.isPresent() && after.get().compareTo(MAX_RETRY_AFTER) > 0) {
             retryable = false;
         }
+        boolean requestRefused = !retryable && (status == 400 || status == 413 || status == 422);
         return new ChatModelException("HTTP " + status + (code.isEmpty() ? "" : " (" + code + ")"), retryable,
-                retryable ? after : Optional.empty());
+                retryable ? after : Optional.empty(), requestRefused);
     }
 
     private static String errorCode(String body) {

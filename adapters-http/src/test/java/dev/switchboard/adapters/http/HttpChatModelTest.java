@@ -94,12 +94,21 @@ class HttpChatModelTest {
     @Test
     void anExhaustedQuotaABadKeyAndAnUnknownModelAreFinal() {
         fake.failNext(new FakeChatServer.Failure(429, "insufficient_quota", Map.of()));
-        assertFalse(assertThrows(ChatModelException.class,
-                () -> model(KEY, "test-model", Duration.ofSeconds(5)).complete(request())).retryable());
-        assertFalse(assertThrows(ChatModelException.class,
-                () -> model("sk-wrong", "test-model", Duration.ofSeconds(5)).complete(request())).retryable());
-        assertFalse(assertThrows(ChatModelException.class,
-                () -> model(KEY, "other-model", Duration.ofSeconds(5)).complete(request())).retryable());
+        ChatModelException quota = assertThrows(ChatModelException.class,
+                () -> model(KEY, "test-model", Duration.ofSeconds(5)).complete(request()));
+        ChatModelException badKey = assertThrows(ChatModelException.class,
+                () -> model("sk-wrong", "test-model", Duration.ofSeconds(5)).complete(request()));
+        ChatModelException unknownModel = assertThrows(ChatModelException.class,
+                () -> model(KEY, "other-model", Duration.ofSeconds(5)).complete(request()));
+        for (ChatModelException e : new ChatModelException[] {quota, badKey, unknownModel}) {
+            assertFalse(e.retryable(), e.getMessage());
+            assertFalse(e.requestRefused(), "refuses every request, not this one: " + e.getMessage());
+        }
+        fake.failNext(new FakeChatServer.Failure(400, "context_length_exceeded", Map.of()));
+        ChatModelException tooLong = assertThrows(ChatModelException.class,
+                () -> model(KEY, "test-model", Duration.ofSeconds(5)).complete(request()));
+        assertFalse(tooLong.retryable());
+        assertTrue(tooLong.requestRefused(), "another request may get an answer: " + tooLong.getMessage());
     }
 
     @Test

@@ -162,10 +162,30 @@ class SessionsCleanupJobTest {
     void anAiThatRefusesGetsThePlainSummaryInstead() throws Exception {
         String lead = leadWithConversation("biz-1", "+5511911110005", "Ana", Duration.ofMinutes(20));
         ChatModel refusing = request -> {
-            throw new ChatModelException("HTTP 400 (context_length_exceeded)", false, Optional.empty());
+            throw new ChatModelException("HTTP 400 (context_length_exceeded)", false, Optional.empty(), true);
         };
         Object result = job(refusing).run(execution());
         assertEquals(1, ((Map<?, ?>) result).get("plain_summaries"));
         assertTrue(store.leads().find("biz-1", lead).orElseThrow().summary().orElseThrow().startsWith("Ana sent 2"));
+    }
+
+    /**
+     * A bad key (or an unknown model, or no quota) refuses every request: the run fails for good,
+     * saying so, and no placeholder overwrites the lead's real summary; the session stays open for
+     * the run after the fix.
+     */
+    @Test
+    void anAiThatRefusesEveryRequestFailsTheRunAndOverwritesNoSummary() {
+        String lead = leadWithConversation("biz-1", "+5511911110006", "Ana", Duration.ofMinutes(20));
+        store.leads().saveSummary("biz-1", lead, "Ana wants solar panels for a tiled roof.");
+        ChatModel badKey = request -> {
+            throw new ChatModelException("HTTP 401 (invalid_api_key)", false, Optional.empty(), false);
+        };
+        dev.switchboard.ports.in.JobFailure failure = assertThrows(dev.switchboard.ports.in.JobFailure.class,
+                () -> job(badKey).run(execution()));
+        assertTrue(failure.getMessage().contains("AI_API_KEY"), failure.getMessage());
+        assertEquals("Ana wants solar panels for a tiled roof.",
+                store.leads().find("biz-1", lead).orElseThrow().summary().orElseThrow());
+        assertEquals(1, store.whatsAppSessions().idle(NOW, 100).size());
     }
 }
