@@ -232,12 +232,7 @@ public final class GmailSyncJob implements JobHandler {
 
         /** The history id to save. Taken before listing, so nothing arriving meanwhile slips between. */
         BigInteger full() {
-            GmailMailbox.Profile profile = mailbox.profile(account);
-            if (!profile.emailAddress().equalsIgnoreCase(connection.email())) {
-                throw new GmailException(GmailException.Reason.RECONNECT_NEEDED, "the refresh token is for "
-                        + profile.emailAddress() + ", not " + connection.email() + ": connect with a token of "
-                        + connection.email(), 0, Optional.empty());
-            }
+            GmailMailbox.Profile profile = checkedProfile();
             Optional<String> page = Optional.empty();
             int listed = 0;
             do {
@@ -253,8 +248,25 @@ public final class GmailSyncJob implements JobHandler {
             return profile.historyId();
         }
 
+        /**
+         * The mailbox's profile, refused unless it is the connected address: a refresh token of
+         * another mailbox (the wrong Google account picked at consent) must not be synced under
+         * this one's name. Checked by every sync, incremental ones too (one quota unit): a reconnect
+         * keeps the history id, so the next sync after it is incremental.
+         */
+        GmailMailbox.Profile checkedProfile() {
+            GmailMailbox.Profile profile = mailbox.profile(account);
+            if (!profile.emailAddress().equalsIgnoreCase(connection.email())) {
+                throw new GmailException(GmailException.Reason.RECONNECT_NEEDED, "the refresh token is for "
+                        + profile.emailAddress() + ", not " + connection.email() + ": connect with a token of "
+                        + connection.email(), 0, Optional.empty());
+            }
+            return profile;
+        }
+
         /** The newest history id, once every added message was processed. */
         BigInteger partial(BigInteger start) {
+            checkedProfile();
             Set<String> added = new LinkedHashSet<>();
             BigInteger newest = start;
             Optional<String> page = Optional.empty();

@@ -176,7 +176,7 @@ public final class HttpGmailMailbox implements GmailMailbox {
             }
             String reason = errorReason(response.body());
             if (status == 401) {
-                tokens.remove(account.connectionId());
+                forget(account);
                 if (refreshed) {
                     throw new GmailException(GmailException.Reason.RECONNECT_NEEDED,
                             "Gmail refuses a freshly refreshed token", 401, Optional.empty());
@@ -203,13 +203,32 @@ public final class HttpGmailMailbox implements GmailMailbox {
     }
 
     private AccessToken accessToken(GmailAccount account) {
-        AccessToken cached = tokens.get(account.connectionId());
+        // Keyed by the refresh token too: a reconnect keeps the connection's id but brings another
+        // token (maybe of another mailbox), and must never be served the old token's access token.
+        String key = account.connectionId() + ":" + fingerprint(account.refreshToken());
+        AccessToken cached = tokens.get(key);
         if (cached != null && clock.instant().isBefore(cached.expires())) {
             return cached;
         }
         AccessToken fresh = refresh(account);
-        tokens.put(account.connectionId(), fresh);
+        forget(account);
+        tokens.put(key, fresh);
         return fresh;
+    }
+
+    /** Drops the connection's cached access token, whichever refresh token it came from. */
+    private void forget(GmailAccount account) {
+        tokens.keySet().removeIf(k -> k.startsWith(account.connectionId() + ":"));
+    }
+
+    /** A refresh token's SHA-256, so that the cache holds no refresh token itself. */
+    private static String fingerprint(String refreshToken) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(refreshToken.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is in every JDK", e);
+        }
     }
 
     private AccessToken refresh(GmailAccount account) {

@@ -232,6 +232,31 @@ class GmailSyncJobTest {
         assertEquals(Optional.empty(), wrong.historyId());
     }
 
+    /** The wrong Google account picked at consent, then the right one: the right one is synced at once. */
+    @Test
+    void aReconnectWithTheRightTokenIsNotServedTheWrongTokensAccess() throws Exception {
+        String others = "1//0g-other-" + UUID.randomUUID();
+        gmail.addMailbox(others, "compras@example.com");
+        GmailConnection wrong = connected("vendas@example.com", others);
+        assertEquals(GmailConnection.RECONNECT_NEEDED, wrong.status());
+        GmailConnection right = connected("vendas@example.com", token);
+        assertEquals(wrong.id(), right.id());
+        assertTrue(right.active(), right.lastError().toString());
+        assertTrue(right.historyId().isPresent(), "synced");
+    }
+
+    /** A reconnect keeps the history id, so its sync is incremental: it checks the address all the same. */
+    @Test
+    void aSyncedMailboxReconnectedWithAnotherMailboxsTokenIsRefused() throws Exception {
+        GmailConnection synced = connected("vendas@example.com", token);
+        assertTrue(synced.historyId().isPresent());
+        String others = "1//0g-other-" + UUID.randomUUID();
+        gmail.addMailbox(others, "compras@example.com");
+        GmailConnection swapped = connected("vendas@example.com", others);
+        assertEquals(GmailConnection.RECONNECT_NEEDED, swapped.status());
+        assertTrue(swapped.lastError().orElseThrow().contains("compras@example.com"), swapped.lastError().toString());
+    }
+
     @Test
     void mailFromAnAddressReachesOnlyThisBusinesssLeadAndIsPublishedOnce() throws Exception {
         Lead ours = lead(business, "+5511999990005", "maria@example.com");
