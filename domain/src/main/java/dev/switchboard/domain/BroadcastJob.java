@@ -180,8 +180,8 @@ public final class BroadcastJob implements JobHandler {
              batch = broadcasts.pending(business, args.runId(), BATCH)) {
             for (String recipient : batch) {
                 awaitTurn(business, progress);
+                progress.report(true);   // the cancel check before each send: after a cancel, at most one more goes out
                 sendTo(job, started.get(), recipient, progress);
-                progress.report(false);
             }
         }
         List<WebhookEndpoint> subscribed = webhooks.subscribed(business, FINISHED_EVENT);
