@@ -196,6 +196,14 @@ public final class HttpGmailMailbox implements GmailMailbox {
                 }
                 continue;
             }
+            if (status == 403) {
+                // The mailbox refuses this token (insufficientPermissions: a token without
+                // gmail.readonly; domainPolicy: the Workspace admin forbids the app): only the
+                // business can fix it, by connecting again. Until then it is not polled.
+                throw new GmailException(GmailException.Reason.RECONNECT_NEEDED, "Gmail refuses this mailbox (403"
+                        + (reason.isEmpty() ? "" : " " + reason) + "): connect it again with a token that may read it"
+                        + " (scope gmail.readonly)", status, Optional.empty());
+            }
             throw new GmailException(GmailException.Reason.REJECTED, "Gmail answered " + status
                     + (reason.isEmpty() ? "" : " " + reason), status, Optional.empty());
         }

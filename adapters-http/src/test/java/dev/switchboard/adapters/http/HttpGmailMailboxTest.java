@@ -168,6 +168,23 @@ class HttpGmailMailboxTest {
                 assertThrows(GmailException.class, () -> mailbox.profile(account)).reason());
     }
 
+    /**
+     * A mailbox that refuses the token for good (no read scope, a Workspace policy) is for the
+     * business to fix by connecting again: RECONNECT_NEEDED stops its polling, where REJECTED
+     * failed a job every 5 minutes forever.
+     */
+    @Test
+    void aMailboxThatRefusesTheTokenNeedsTheBusinessToReconnect() {
+        HttpGmailMailbox mailbox = mailbox();
+        mailbox.profile(account);
+        for (String reason : new String[] {"insufficientPermissions", "domainPolicy"}) {
+            gmail.failNext(1, 403, reason, null);
+            GmailException e = assertThrows(GmailException.class, () -> mailbox.profile(account));
+            assertEquals(GmailException.Reason.RECONNECT_NEEDED, e.reason(), reason);
+            assertTrue(e.getMessage().contains(reason), e.getMessage());
+        }
+    }
+
     @Test
     void settingsNeverPrintTheClientSecret() {
         assertTrue(!mailbox().toString().contains("client-secret"));
