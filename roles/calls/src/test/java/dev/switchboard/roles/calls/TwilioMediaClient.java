@@ -81,8 +81,16 @@ final class TwilioMediaClient implements AutoCloseable {
                 + "\",\"stop\":{\"accountSid\":\"AC0123\",\"callSid\":\"CA1\"}}");
     }
 
+    /**
+     * One message at a time: the JDK's WebSocket refuses a send while another is pending ("Send
+     * pending"), and mark echoes go out from the listener's thread while the test sends media.
+     */
     void send(String text) {
-        ws.sendText(text, true).orTimeout(5, TimeUnit.SECONDS).join();
+        send(ws, text);
+    }
+
+    private synchronized void send(WebSocket socket, String text) {
+        socket.sendText(text, true).orTimeout(5, TimeUnit.SECONDS).join();
     }
 
     /** The server's messages so far, waiting up to {@code wait} for at least {@code atLeast}. */
@@ -140,8 +148,8 @@ final class TwilioMediaClient implements AutoCloseable {
                 if (echoMarks && event(message).equals("mark")) {
                     Matcher n = NAME.matcher(message);
                     if (n.find()) {
-                        webSocket.sendText("{\"event\":\"mark\",\"sequenceNumber\":\"0\",\"streamSid\":\"" + STREAM_SID
-                                + "\",\"mark\":{\"name\":\"" + n.group(1) + "\"}}", true);
+                        send(webSocket, "{\"event\":\"mark\",\"sequenceNumber\":\"0\",\"streamSid\":\"" + STREAM_SID
+                                + "\",\"mark\":{\"name\":\"" + n.group(1) + "\"}}");
                     }
                 }
             }
