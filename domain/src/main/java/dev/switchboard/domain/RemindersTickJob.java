@@ -134,7 +134,7 @@ public final class RemindersTickJob implements JobHandler {
         // The push service keeps it only until the next offset would: a stale reminder helps nobody.
         PushSendJob.Args push = new PushSendJob.Args(reminder.userId(), title, body, url,
                 Optional.of(Duration.ofMinutes(offsetMinutes)), Optional.of("reminder-" + topic(reminder.id())),
-                Optional.empty());
+                Optional.empty(), Optional.of(now.plus(Duration.ofMinutes(offsetMinutes))));
         return PushSendJob.DEFINITION.deduplicatedRequest(push, reminder.businessId(), traceId,
                 pushKey(reminder.id(), offsetMinutes), DedupeKeys.EVENT_TTL);
     }

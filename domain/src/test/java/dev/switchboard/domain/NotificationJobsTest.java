@@ -25,7 +25,7 @@ class NotificationJobsTest {
     void aPushJobRoundTripsThroughItsKwargs() {
         PushSendJob.Args toUser = PushSendJob.Args.toUser("ana", "Lembrete", "Ligar às 15h", Optional.of("/leads/1"));
         PushSendJob.Args full = new PushSendJob.Args("ana", "t", "b", Optional.empty(), Optional.of(Duration.ofMinutes(15)),
-                Optional.of("reminder-abc"), Optional.of("sub-1"));
+                Optional.of("reminder-abc"), Optional.of("sub-1"), Optional.of(java.time.Instant.ofEpochSecond(1_800_000_000L)));
         for (PushSendJob.Args args : new PushSendJob.Args[] {toUser, full}) {
             JobRequest request = PushSendJob.DEFINITION.request(args, "biz-1", "t-1");
             assertEquals("default", request.queue());

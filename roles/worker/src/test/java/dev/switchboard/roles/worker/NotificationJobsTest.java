@@ -7,6 +7,7 @@ import dev.switchboard.adapters.http.StandardWebhookSignature;
 import dev.switchboard.adapters.http.VapidKeys;
 import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.domain.JobCatalogue;
+import dev.switchboard.domain.PushSendJob;
 import dev.switchboard.domain.JobDefinition;
 import dev.switchboard.domain.JobCollaborators;
 import dev.switchboard.domain.PeriodicJobs;
@@ -126,6 +127,33 @@ class NotificationJobsTest {
             assertEquals("https://crm.example.com/leads/1", payload.path("url").asText());
         }
         assertFalse(store.pushSubscriptions().find(business, stale.id()).orElseThrow().active());
+    }
+
+    /**
+     * A push with an expiry (a reminder's) is not sent after it: a retry or a slow queue past the
+     * meeting would say "in 15 min" too late. Before it, the push service is asked to keep it only
+     * for the time left.
+     */
+    @Test
+    void aPushPastItsExpiryIsNotSentAndOneBeforeItIsKeptOnlyForTheTimeLeft() throws Exception {
+        FakePushService.Subscription laptop = push.subscribe();
+        subscribe("ana", laptop);
+        Instant now = Instant.now();
+        queue.enqueue(PushSendJob.DEFINITION.request(new PushSendJob.Args("ana", "Too late", "Due at 15:00 (in 15 min)",
+                Optional.empty(), Optional.of(Duration.ofMinutes(15)), Optional.of("reminder-late"), Optional.empty(),
+                Optional.of(now.minusSeconds(1))), business, "trace-late"));
+        queue.enqueue(PushSendJob.DEFINITION.request(new PushSendJob.Args("ana", "In time", "Due at 15:00 (in 1 min)",
+                Optional.empty(), Optional.of(Duration.ofMinutes(15)), Optional.of("reminder-soon"), Optional.empty(),
+                Optional.of(now.plusSeconds(60))), business, "trace-soon"));
+
+        await("the push still of use", () -> push.received().size() == 1);
+        await("both pushes' jobs to finish", () -> redis.commands().llen("rq:queue:default") == 0
+                && redis.commands().zcard("rq:wip:default") == 0);
+        Thread.sleep(300);
+        assertEquals(1, push.received().size(), "the expired push was not sent");
+        FakePushService.Received received = push.received().getFirst();
+        assertEquals("In time", JSON.readTree(received.plaintext()).path("title").asText());
+        assertTrue(received.ttl() <= 60 && received.ttl() > 0, "kept for the time left: " + received.ttl());
     }
 
     @Test
