@@ -34,6 +34,15 @@ class NotificationJobsTest {
     }
 
     @Test
+    void aNotificationsPushesShareOneTopicSoARepeatReplacesAnUndeliveredCopy() {
+        String topic = SendPushService.topicOf("n-1");
+        assertEquals(topic, SendPushService.topicOf("n-1"));
+        assertTrue(dev.switchboard.ports.out.PushNotification.TOPIC.matcher(topic).matches(), topic);
+        assertEquals(32, topic.length());
+        assertTrue(!topic.equals(SendPushService.topicOf("n-2")));
+    }
+
+    @Test
     void aWebhookJobCarriesItsBodyUnchanged() {
         String body = "{\"type\":\"reminder.sent\",\"data\":{\"text\":\"a \\\"quoted\\\" ☎\"}}";
         SendWebhookJob.Args args = new SendWebhookJob.Args("ep-1", "msg_1", "reminder.sent", body);
