@@ -23,8 +23,8 @@ import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -267,19 +267,25 @@ public final class GmailSyncJob implements JobHandler {
         /** The newest history id, once every added message was processed. */
         BigInteger partial(BigInteger start) {
             checkedProfile();
-            Set<String> added = new LinkedHashSet<>();
+            Set<String> seen = new HashSet<>();
             BigInteger newest = start;
             Optional<String> page = Optional.empty();
+            int done = 0;
             do {
                 GmailHistoryPage history = mailbox.addedSince(account, start, page);
-                added.addAll(history.addedMessageIds());
+                List<String> fresh = history.addedMessageIds().stream().filter(seen::add).toList();
+                int of = done + fresh.size();
+                for (String id : fresh) {
+                    attach(id, ++done, of);
+                }
                 newest = newest.max(history.historyId());
                 page = history.nextPageToken();
+                if (page.isPresent() && history.lastRecordId().isPresent()) {
+                    // This page is done: a retry (after a timeout, a kill) starts after it, not over.
+                    connections.synced(connection.businessId(), connection.id(), history.lastRecordId().get(),
+                            clock.instant());
+                }
             } while (page.isPresent());
-            int done = 0;
-            for (String id : added) {
-                attach(id, ++done, added.size());
-            }
             return newest;
         }
 

@@ -70,6 +70,8 @@ public final class FakeGmail implements AutoCloseable {
     private final Map<String, Mailbox> byAccessToken = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
     private final java.util.Deque<Failure> failures = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private final java.util.Deque<Failure> pageFailures = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile int maxPageSize = Integer.MAX_VALUE;
     private final AtomicInteger minted = new AtomicInteger();
     private final SecureRandom random = new SecureRandom();
 
@@ -152,6 +154,16 @@ public final class FakeGmail implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             failures.add(new Failure(status, reason, retryAfter));
         }
+    }
+
+    /** {@code history.list} pages hold at most {@code n} records, whatever {@code maxResults} asks (Gmail may send fewer). */
+    public void maxPageSize(int n) {
+        maxPageSize = n;
+    }
+
+    /** The next {@code history.list} call for a later page (one with a {@code pageToken}) answers {@code status}. */
+    public void failNextPage(int status, String reason) {
+        pageFailures.add(new Failure(status, reason, null));
     }
 
     /** Calls per method ({@code token}, {@code profile}, {@code messages.list}, {@code history.list}, {@code messages.get}). */
@@ -252,7 +264,14 @@ public final class FakeGmail implements AutoCloseable {
     }
 
     private void list(HttpExchange exchange, Mailbox box, Map<String, List<String>> query) throws IOException {
-        int max = Integer.parseInt(Optional.ofNullable(first(query, "maxResults")).orElse("100"));
+        if (first(query, "pageToken") != null) {
+            Failure failure = pageFailures.poll();
+            if (failure != null) {
+                error(exchange, failure.status(), failure.reason(), "scripted failure of a later page");
+                return;
+            }
+        }
+        int max = Math.min(maxPageSize, Integer.parseInt(Optional.ofNullable(first(query, "maxResults")).orElse("100")));
         if (max > 500) {
             error(exchange, 400, "invalidArgument", "maxResults must be at most 500");
             return;
@@ -289,7 +308,14 @@ public final class FakeGmail implements AutoCloseable {
             error(exchange, 404, "notFound", "Requested entity was not found.");
             return;
         }
-        int max = Integer.parseInt(Optional.ofNullable(first(query, "maxResults")).orElse("100"));
+        if (first(query, "pageToken") != null) {
+            Failure failure = pageFailures.poll();
+            if (failure != null) {
+                error(exchange, failure.status(), failure.reason(), "scripted failure of a later page");
+                return;
+            }
+        }
+        int max = Math.min(maxPageSize, Integer.parseInt(Optional.ofNullable(first(query, "maxResults")).orElse("100")));
         List<String> types = query.getOrDefault("historyTypes", List.of());
         List<HistoryRecord> after = box.history.stream().filter(r -> r.id() > startId)
                 .filter(r -> types.isEmpty() || types.contains("messageAdded")).toList();

@@ -117,8 +117,13 @@ public final class HttpGmailMailbox implements GmailMailbox {
         JsonNode json = get(account, url).orElseThrow(() -> new GmailException(GmailException.Reason.HISTORY_EXPIRED,
                 "history id " + startHistoryId + " has expired: a full sync is needed", 404, Optional.empty()));
         Set<String> added = new LinkedHashSet<>();
+        Optional<BigInteger> lastRecord = Optional.empty();
         // `history` is absent when nothing changed; the typed field, not `messages`, says what happened.
         for (JsonNode record : json.path("history")) {
+            if (record.path("id").isTextual() || record.path("id").isNumber()) {
+                BigInteger id = historyId(record.path("id"));
+                lastRecord = Optional.of(lastRecord.map(id::max).orElse(id));
+            }
             for (JsonNode added1 : record.path("messagesAdded")) {
                 JsonNode message = added1.path("message");
                 List<String> labels = new ArrayList<>();
@@ -129,7 +134,7 @@ public final class HttpGmailMailbox implements GmailMailbox {
             }
         }
         return new GmailHistoryPage(List.copyOf(added), historyId(json.path("historyId")),
-                text(json.path("nextPageToken")));
+                text(json.path("nextPageToken")), lastRecord);
     }
 
     @Override

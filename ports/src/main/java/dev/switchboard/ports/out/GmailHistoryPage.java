@@ -14,11 +14,19 @@ import java.util.Optional;
  * @param historyId       the mailbox's current history id: where the next sync starts once every
  *                        page has been processed
  * @param nextPageToken   the next page, when there is one
+ * @param lastRecordId    the largest history record id on this page, if it has records: once this
+ *                        page's messages are processed, a later sync may start after it
  */
-public record GmailHistoryPage(List<String> addedMessageIds, BigInteger historyId, Optional<String> nextPageToken) {
+public record GmailHistoryPage(List<String> addedMessageIds, BigInteger historyId, Optional<String> nextPageToken,
+                               Optional<BigInteger> lastRecordId) {
     public GmailHistoryPage {
         addedMessageIds = List.copyOf(addedMessageIds);
         Objects.requireNonNull(historyId, "historyId");
         Objects.requireNonNull(nextPageToken, "nextPageToken");
+        Objects.requireNonNull(lastRecordId, "lastRecordId");
+    }
+
+    public GmailHistoryPage(List<String> addedMessageIds, BigInteger historyId, Optional<String> nextPageToken) {
+        this(addedMessageIds, historyId, nextPageToken, Optional.empty());
     }
 }

@@ -232,6 +232,34 @@ class GmailSyncJobTest {
         assertEquals(Optional.empty(), wrong.historyId());
     }
 
+    /**
+     * A long incremental sync keeps its place page by page: when a later page fails, what the
+     * earlier pages brought is attached and the history id saved after them, and the next sync
+     * goes on from there, attaching each message once.
+     */
+    @Test
+    void anIncrementalSyncThatFailsOnALaterPageKeepsWhatItDid() throws Exception {
+        Lead maria = lead(business, "+5511999990009", "maria@example.com");
+        GmailConnection synced = connected("vendas@example.com", token);
+        BigInteger before = synced.historyId().orElseThrow();
+        for (int i = 0; i < 5; i++) {
+            gmail.deliver(token, "Maria <maria@example.com>", "Pedido " + i, List.of("INBOX"));
+        }
+        gmail.maxPageSize(2);
+        gmail.failNextPage(400, "invalidArgument");
+        periodicSync("gmail_sync_job@page-1");
+
+        GmailConnection partly = store.gmailConnections().find(business, synced.id()).orElseThrow();
+        assertEquals(2, mailOf(maria).size(), "the first page's two messages");
+        assertTrue(partly.historyId().orElseThrow().compareTo(before) > 0, "saved after the first page");
+        assertTrue(partly.historyId().orElseThrow().compareTo(BigInteger.valueOf(gmail.currentHistoryId(token))) < 0);
+
+        periodicSync("gmail_sync_job@page-2");
+        assertEquals(5, mailOf(maria).size(), "the rest, each once");
+        assertEquals(BigInteger.valueOf(gmail.currentHistoryId(token)),
+                store.gmailConnections().find(business, synced.id()).orElseThrow().historyId().orElseThrow());
+    }
+
     /** The wrong Google account picked at consent, then the right one: the right one is synced at once. */
     @Test
     void aReconnectWithTheRightTokenIsNotServedTheWrongTokensAccess() throws Exception {
