@@ -156,12 +156,12 @@ public final class FakeGmail implements AutoCloseable {
         }
     }
 
-    /** {@code history.list} pages hold at most {@code n} records, whatever {@code maxResults} asks (Gmail may send fewer). */
+    /** List pages ({@code messages.list}, {@code history.list}) hold at most {@code n} entries, whatever {@code maxResults} asks. */
     public void maxPageSize(int n) {
         maxPageSize = n;
     }
 
-    /** The next {@code history.list} call for a later page (one with a {@code pageToken}) answers {@code status}. */
+    /** The next list call for a later page (one with a {@code pageToken}) answers {@code status}. */
     public void failNextPage(int status, String reason) {
         pageFailures.add(new Failure(status, reason, null));
     }
@@ -263,15 +263,26 @@ public final class FakeGmail implements AutoCloseable {
                 .put("scope", "https://www.googleapis.com/auth/gmail.readonly").put("token_type", "Bearer"));
     }
 
-    private void list(HttpExchange exchange, Mailbox box, Map<String, List<String>> query) throws IOException {
+    /**
+     * A list call's page size: {@code maxResults}, capped by {@link #maxPageSize}; or -1 once a
+     * scripted failure of a later page ({@link #failNextPage}) has been answered.
+     */
+    private int pageSize(HttpExchange exchange, Map<String, List<String>> query) throws IOException {
         if (first(query, "pageToken") != null) {
             Failure failure = pageFailures.poll();
             if (failure != null) {
                 error(exchange, failure.status(), failure.reason(), "scripted failure of a later page");
-                return;
+                return -1;
             }
         }
-        int max = Math.min(maxPageSize, Integer.parseInt(Optional.ofNullable(first(query, "maxResults")).orElse("100")));
+        return Math.min(maxPageSize, Integer.parseInt(Optional.ofNullable(first(query, "maxResults")).orElse("100")));
+    }
+
+    private void list(HttpExchange exchange, Mailbox box, Map<String, List<String>> query) throws IOException {
+        int max = pageSize(exchange, query);
+        if (max < 0) {
+            return;
+        }
         if (max > 500) {
             error(exchange, 400, "invalidArgument", "maxResults must be at most 500");
             return;
@@ -308,14 +319,10 @@ public final class FakeGmail implements AutoCloseable {
             error(exchange, 404, "notFound", "Requested entity was not found.");
             return;
         }
-        if (first(query, "pageToken") != null) {
-            Failure failure = pageFailures.poll();
-            if (failure != null) {
-                error(exchange, failure.status(), failure.reason(), "scripted failure of a later page");
-                return;
-            }
+        int max = pageSize(exchange, query);
+        if (max < 0) {
+            return;
         }
-        int max = Math.min(maxPageSize, Integer.parseInt(Optional.ofNullable(first(query, "maxResults")).orElse("100")));
         List<String> types = query.getOrDefault("historyTypes", List.of());
         List<HistoryRecord> after = box.history.stream().filter(r -> r.id() > startId)
                 .filter(r -> types.isEmpty() || types.contains("messageAdded")).toList();
