@@ -2,6 +2,7 @@ package dev.switchboard.adapters.http;
 
 import dev.switchboard.ports.in.InvalidCommandException;
 import dev.switchboard.ports.out.JobStoreUnavailableException;
+import dev.switchboard.ports.out.LimitReachedException;
 import dev.switchboard.ports.out.StoreRefusedValueException;
 import dev.switchboard.ports.out.StoreUnavailableException;
 import dev.switchboard.ports.out.TraceContext;
@@ -106,6 +107,10 @@ public final class SwitchboardHttpServer implements AutoCloseable {
             refusals.refused(Level.WARNING, "value refused by the CRM store", () -> "answering 400: " + e.getMessage()
                     + " on " + RefusalLog.truncated(req.path().path()) + " trace_id=" + TraceIds.of(req));
             JsonResponses.error(res, Status.BAD_REQUEST_400, e.reason());
+        });
+        routing.error(LimitReachedException.class, (req, res, e) -> {
+            metrics.ifPresent(m -> m.requestRefused(req.path().path()));
+            JsonResponses.error(res, Status.CONFLICT_409, e.getMessage());
         });
         routing.error(JobStoreUnavailableException.class, (req, res, e) -> {
             metrics.ifPresent(m -> m.requestRefused(req.path().path()));

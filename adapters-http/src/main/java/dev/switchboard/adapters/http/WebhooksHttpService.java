@@ -41,7 +41,6 @@ import static dev.switchboard.adapters.http.ApiRequests.bad;
 public final class WebhooksHttpService implements HttpService {
     private static final Set<String> FIELDS = Set.of("url", "events");
     private static final int MAX_URL = 2048;
-    private static final int MAX_ENDPOINTS = 50;
 
     private final BearerTokens tokens;
     private final WebhookEndpointRepository endpoints;
@@ -108,9 +107,6 @@ public final class WebhooksHttpService implements HttpService {
                 throw bad("unknown event " + event + "; events are " + new TreeSet<>(WebhookEndpoint.EVENT_TYPES));
             }
             wanted.add(event.asText());
-        }
-        if (endpoints.list(business).size() >= MAX_ENDPOINTS) {
-            throw new HttpProblem(Status.CONFLICT_409, "a business has at most " + MAX_ENDPOINTS + " webhook endpoints");
         }
         WebhookEndpoint created = endpoints.create(business, url, wanted,
                 StandardWebhookSignature.newSecret(random));

@@ -92,6 +92,30 @@ final class PostgresLeadRepository implements LeadRepository {
         }
     }
 
+    /**
+     * Creates the business's row if need be and locks it until the transaction ends: what a
+     * per-business limit counts under, so that two requests at once cannot both take the last place.
+     */
+    static void lockBusiness(Connection connection, String businessId) throws SQLException {
+        ensureBusiness(connection, businessId);
+        try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM businesses WHERE id = ? FOR UPDATE")) {
+            lock.setString(1, businessId);
+            lock.executeQuery().close();
+        }
+    }
+
+    /** {@code SELECT count(*) FROM <table> WHERE business_id = ?}, for a per-business limit. */
+    static long countOfBusiness(Connection connection, String table, String businessId) throws SQLException {
+        try (PreparedStatement count = connection.prepareStatement(
+                "SELECT count(*) FROM " + table + " WHERE business_id = ?")) {
+            count.setString(1, businessId);
+            try (ResultSet row = count.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
     private static Optional<Lead> lockOne(Connection connection, String businessId, String column, String value)
             throws SQLException {
         try (PreparedStatement query = connection.prepareStatement(

@@ -1,5 +1,6 @@
 package dev.switchboard.adapters.postgres;
 
+import dev.switchboard.ports.out.LimitReachedException;
 import dev.switchboard.ports.out.WebhookEndpoint;
 import dev.switchboard.ports.out.WebhookEndpointRepository;
 
@@ -29,7 +30,11 @@ final class PostgresWebhookEndpointRepository implements WebhookEndpointReposito
     @Override
     public WebhookEndpoint create(String businessId, URI url, Set<String> events, String secret) {
         return database.transaction("create webhook endpoint", connection -> {
-            PostgresLeadRepository.ensureBusiness(connection, businessId);
+            PostgresLeadRepository.lockBusiness(connection, businessId);
+            if (PostgresLeadRepository.countOfBusiness(connection, "webhook_endpoints", businessId) >= MAX_PER_BUSINESS) {
+                throw new LimitReachedException("a business has at most " + MAX_PER_BUSINESS + " webhook endpoints",
+                        MAX_PER_BUSINESS);
+            }
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO webhook_endpoints (business_id, url, events, secret, created_at) VALUES (?, ?, ?, ?, ?)"
                             + " RETURNING " + COLUMNS)) {

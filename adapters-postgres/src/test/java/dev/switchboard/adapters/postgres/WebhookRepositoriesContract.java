@@ -1,5 +1,6 @@
 package dev.switchboard.adapters.postgres;
 
+import dev.switchboard.ports.out.LimitReachedException;
 import dev.switchboard.ports.out.WebhookDelivery;
 import dev.switchboard.ports.out.WebhookDeliveryRepository;
 import dev.switchboard.ports.out.WebhookEndpoint;
@@ -8,13 +9,21 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What every {@link WebhookEndpointRepository} and {@link WebhookDeliveryRepository} must do. */
@@ -94,5 +103,47 @@ abstract class WebhookRepositoriesContract {
         assertTrue(endpoints().delete(business, endpoint.id()));
         deliveries().attempted(business, endpoint.id(), "msg_4", "lead.created", "{}", Optional.empty(), T);
         assertTrue(deliveries().recent(business, endpoint.id(), 10).isEmpty());
+    }
+    @Test
+    void concurrentCreatesCannotGoOverTheLimit() throws Exception {
+        int limit = WebhookEndpointRepository.MAX_PER_BUSINESS;
+        String last = "";
+        // A race shows only sometimes: several rounds, each with one place left and eight takers.
+        for (int round = 0; round < 5; round++) {
+            String business = "biz-" + UUID.randomUUID();
+            last = business;
+            for (int i = 0; i < limit - 1; i++) {
+                endpoint(business, Set.of("lead.created"));
+            }
+            String racing = business;
+            int callers = 8;
+            CyclicBarrier start = new CyclicBarrier(callers);
+            List<Future<WebhookEndpoint>> results = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(callers)) {
+                for (int i = 0; i < callers; i++) {
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return endpoint(racing, Set.of("lead.created"));
+                    }));
+                }
+                int created = 0;
+                for (Future<WebhookEndpoint> result : results) {
+                    try {
+                        result.get();
+                        created++;
+                    } catch (ExecutionException e) {
+                        assertInstanceOf(LimitReachedException.class, e.getCause());
+                        assertEquals(limit, ((LimitReachedException) e.getCause()).limit());
+                    }
+                }
+                assertEquals(1, created, "only the place left is taken (round " + round + ")");
+            }
+        }
+        String business = last;
+        assertEquals(limit, endpoints().list(business).size());
+        assertThrows(LimitReachedException.class, () -> endpoint(business, Set.of("lead.created")));
+        String other = "biz-" + UUID.randomUUID();
+        endpoint(other, Set.of("lead.created"));
+        assertEquals(1, endpoints().list(other).size(), "another business is not held to this one's count");
     }
 }

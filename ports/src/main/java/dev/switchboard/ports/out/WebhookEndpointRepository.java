@@ -8,6 +8,15 @@ import java.util.Set;
 /** The webhook endpoints each business registered. */
 public interface WebhookEndpointRepository {
 
+    /** How many endpoints one business may register. */
+    int MAX_PER_BUSINESS = 50;
+
+    /**
+     * Registers an endpoint.
+     *
+     * @throws LimitReachedException when the business has {@link #MAX_PER_BUSINESS} already; the
+     *     count and the insert are one step, so concurrent requests cannot go over it
+     */
     WebhookEndpoint create(String businessId, URI url, Set<String> events, String secret);
 
     /** The business's endpoints, newest first, active or not. */

@@ -187,6 +187,17 @@ class NotificationApiTest {
         assertEquals(200, call("DELETE", "/api/webhooks/" + id, A, null).statusCode());
     }
 
+    @Test
+    void theFiftyFirstWebhookOfABusinessIs409AndWritesNothing() {
+        String path = "/api/webhooks?business_id=biz-limit-" + java.util.UUID.randomUUID();
+        String body = "{\"url\":\"https://hooks.example.com/limit\",\"events\":[\"lead.created\"]}";
+        for (int i = 0; i < 50; i++) {
+            assertEquals(201, call("POST", path, ApiFixture.ADMIN_TOKEN, body).statusCode());
+        }
+        assertRefused(409, call("POST", path, ApiFixture.ADMIN_TOKEN, body), "at most 50 webhook endpoints");
+        assertEquals(50, json(call("GET", path, ApiFixture.ADMIN_TOKEN, null)).path("webhooks").size());
+    }
+
     /**
      * Input the CRM store cannot hold is refused where it enters, with a 400 that says why, never a
      * 500 from PostgreSQL: the NUL character (PostgreSQL's text refuses it), half of a surrogate
