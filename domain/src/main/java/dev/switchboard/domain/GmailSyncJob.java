@@ -203,7 +203,13 @@ public final class GmailSyncJob implements JobHandler {
                 return result;
             }
             case RETRY_LATER -> {
-                connections.failed(business, connection.id(), e.getMessage());
+                // Google's wait holds for the whole mailbox: the next slots leave it alone until then.
+                if (e.retryAfter().isPresent()) {
+                    connections.waitUntil(business, connection.id(), e.getMessage(),
+                            clock.instant().plus(e.retryAfter().get()));
+                } else {
+                    connections.failed(business, connection.id(), e.getMessage());
+                }
                 throw JobFailure.retryAfter("Gmail: " + e.getMessage(), e, e.retryAfter());
             }
             default -> {

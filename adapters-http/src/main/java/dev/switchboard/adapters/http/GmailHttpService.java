@@ -34,7 +34,6 @@ import java.util.Set;
  */
 public final class GmailHttpService implements HttpService {
     private static final Set<String> FIELDS = Set.of("email", "refresh_token");
-    private static final int MAX_MAILBOXES = 20;
 
     private final BearerTokens tokens;
     private final ConnectGmailUseCase connect;
@@ -76,11 +75,6 @@ public final class GmailHttpService implements HttpService {
         ConnectGmailCommand command = new ConnectGmailCommand(business, TraceIds.of(request),
                 JsonFields.requiredText(body, "email", "email"), JsonFields.requiredText(body, "refresh_token",
                 "refresh_token"));
-        List<GmailConnection> connected = connections.list(business);
-        boolean known = connected.stream().anyMatch(c -> c.email().equalsIgnoreCase(command.email()));
-        if (!known && connected.size() >= MAX_MAILBOXES) {
-            throw new HttpProblem(Status.CONFLICT_409, "a business connects at most " + MAX_MAILBOXES + " mailboxes");
-        }
         quota.take(business, 1);
         ConnectGmailUseCase.GmailConnected done = connect.connect(command);
         Map<String, Object> json = json(done.connection());

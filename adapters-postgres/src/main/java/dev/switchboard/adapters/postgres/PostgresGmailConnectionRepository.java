@@ -2,9 +2,11 @@ package dev.switchboard.adapters.postgres;
 
 import dev.switchboard.ports.out.GmailConnection;
 import dev.switchboard.ports.out.GmailConnectionRepository;
+import dev.switchboard.ports.out.LimitReachedException;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -41,12 +43,18 @@ final class PostgresGmailConnectionRepository implements GmailConnectionReposito
         Objects.requireNonNull(email, "email");
         Objects.requireNonNull(refreshToken, "refreshToken");
         return database.transaction("connect gmail", connection -> {
-            PostgresLeadRepository.ensureBusiness(connection, businessId);
+            PostgresLeadRepository.lockBusiness(connection, businessId);
+            if (!isConnected(connection, businessId, email)
+                    && PostgresLeadRepository.countOfBusiness(connection, "gmail_connections", businessId)
+                    >= MAX_PER_BUSINESS) {
+                throw new LimitReachedException("a business connects at most " + MAX_PER_BUSINESS + " mailboxes",
+                        MAX_PER_BUSINESS);
+            }
             try (PreparedStatement upsert = connection.prepareStatement(
                     "INSERT INTO gmail_connections AS g (business_id, email, refresh_token, created_at, updated_at)"
                             + " VALUES (?, ?, ?, ?, ?)"
                             + " ON CONFLICT (business_id, lower(email)) DO UPDATE SET refresh_token = EXCLUDED.refresh_token,"
-                            + " generation = g.generation + 1, status = 'active', last_error = NULL,"
+                            + " generation = g.generation + 1, status = 'active', last_error = NULL, not_before = NULL,"
                             + " updated_at = EXCLUDED.updated_at"
                             + " RETURNING " + COLUMNS)) {
                 Instant now = clock.instant();
@@ -61,6 +69,18 @@ final class PostgresGmailConnectionRepository implements GmailConnectionReposito
                 }
             }
         });
+    }
+
+    /** Whether the business has this address connected already (case ignored, as the unique index). */
+    private static boolean isConnected(Connection connection, String businessId, String email) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT 1 FROM gmail_connections WHERE business_id = ? AND lower(email) = lower(?)")) {
+            query.setString(1, businessId);
+            query.setString(2, email);
+            try (ResultSet row = query.executeQuery()) {
+                return row.next();
+            }
+        }
     }
 
     @Override
@@ -115,8 +135,10 @@ final class PostgresGmailConnectionRepository implements GmailConnectionReposito
         }
         return database.run("list active gmail connections", connection -> {
             try (PreparedStatement query = connection.prepareStatement(
-                    "SELECT " + COLUMNS + " FROM gmail_connections WHERE status = 'active' ORDER BY created_at, id LIMIT ?")) {
-                query.setInt(1, limit);
+                    "SELECT " + COLUMNS + " FROM gmail_connections WHERE status = 'active'"
+                            + " AND (not_before IS NULL OR not_before <= ?) ORDER BY created_at, id LIMIT ?")) {
+                Database.setInstant(query, 1, clock.instant());
+                query.setInt(2, limit);
                 return connections(query);
             }
         });
@@ -127,7 +149,7 @@ final class PostgresGmailConnectionRepository implements GmailConnectionReposito
         Objects.requireNonNull(historyId, "historyId");
         Objects.requireNonNull(at, "at");
         update("record gmail sync", "history_id = GREATEST(COALESCE(history_id, 0), ?), last_synced_at = ?,"
-                + " last_error = NULL", businessId, connectionId, statement -> {
+                + " last_error = NULL, not_before = NULL", businessId, connectionId, statement -> {
             statement.setBigDecimal(1, new BigDecimal(historyId));
             Database.setInstant(statement, 2, at);
             return 3;
@@ -140,6 +162,18 @@ final class PostgresGmailConnectionRepository implements GmailConnectionReposito
             statement.setString(1, bounded(error));
             return 2;
         });
+    }
+
+    @Override
+    public void waitUntil(String businessId, String connectionId, String error, Instant notBefore) {
+        Objects.requireNonNull(notBefore, "notBefore");
+        update("record gmail wait", "last_error = ?, not_before = GREATEST(COALESCE(not_before, ?), ?)", businessId,
+                connectionId, statement -> {
+                    statement.setString(1, bounded(error));
+                    Database.setInstant(statement, 2, notBefore);
+                    Database.setInstant(statement, 3, notBefore);
+                    return 4;
+                });
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.switchboard.adapters.postgres;
 
 import dev.switchboard.ports.out.GmailConnection;
 import dev.switchboard.ports.out.GmailConnectionRepository;
+import dev.switchboard.ports.out.LimitReachedException;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigInteger;
@@ -19,6 +20,8 @@ import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What every {@link GmailConnectionRepository} must do, whatever stores it. */
@@ -143,5 +146,77 @@ abstract class GmailConnectionRepositoryContract {
             assertEquals(callers, generations.size(), "each connect counted once");
         }
         assertEquals(1, connections().list(business).size());
+    }
+
+    @Test
+    void concurrentConnectsCannotGoOverTheLimitButAKnownMailboxReconnects() throws Exception {
+        int limit = GmailConnectionRepository.MAX_PER_BUSINESS;
+        String last = "";
+        // A race shows only sometimes: several rounds, each with one place left and eight takers.
+        for (int round = 0; round < 5; round++) {
+            String business = business();
+            last = business;
+            for (int i = 0; i < limit - 1; i++) {
+                connections().connect(business, "box" + i + "@example.com", "1//token-" + i);
+            }
+            String racing = business;
+            int callers = 8;
+            CyclicBarrier start = new CyclicBarrier(callers);
+            List<Future<GmailConnection>> results = new ArrayList<>();
+            try (ExecutorService pool = Executors.newFixedThreadPool(callers)) {
+                for (int i = 0; i < callers; i++) {
+                    String email = "new" + i + "@example.com";
+                    results.add(pool.submit(() -> {
+                        start.await();
+                        return connections().connect(racing, email, "1//token-new");
+                    }));
+                }
+                int connected = 0;
+                for (Future<GmailConnection> result : results) {
+                    try {
+                        result.get();
+                        connected++;
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        assertInstanceOf(LimitReachedException.class, e.getCause());
+                        assertEquals(limit, ((LimitReachedException) e.getCause()).limit());
+                    }
+                }
+                assertEquals(1, connected, "only the place left is taken (round " + round + ")");
+            }
+        }
+        String business = last;
+        assertEquals(limit, connections().list(business).size());
+        GmailConnection again = connections().connect(business, "BOX0@example.com", "1//token-again");
+        assertEquals(2, again.generation(), "a mailbox already connected reconnects at the limit");
+        assertThrows(LimitReachedException.class, () -> connections().connect(business, "one-more@example.com", "1//t"));
+        String other = business();
+        connections().connect(other, "box0@example.com", "1//theirs");
+        assertEquals(1, connections().list(other).size(), "another business is not held to this one's count");
+    }
+
+    @Test
+    void aMailboxWaitingOutGooglesWaitIsLeftOutOfThePeriodicSyncUntilASyncOrAReconnect() {
+        String business = business();
+        // Times from the store's own clock (the connection's creation), which need not be the wall clock.
+        GmailConnection c = connections().connect(business, "quota@example.com", "1//token");
+        GmailConnection other = connections().connect(business, "other@example.com", "1//token-2");
+        connections().waitUntil(business, c.id(), "Gmail's daily quota is used up", c.createdAt().plusSeconds(3600));
+        connections().waitUntil(business(), other.id(), "another business's id changes nothing", c.createdAt().plusSeconds(3600));
+        assertTrue(connections().active(10_000).stream().noneMatch(x -> x.id().equals(c.id())), "waiting");
+        assertTrue(connections().active(10_000).stream().anyMatch(x -> x.id().equals(other.id())));
+        assertEquals(Optional.of("Gmail's daily quota is used up"), connections().find(business, c.id()).orElseThrow().lastError());
+        // A shorter wait does not cut a longer one short.
+        connections().waitUntil(business, c.id(), "429", c.createdAt().minusSeconds(1));
+        assertTrue(connections().active(10_000).stream().noneMatch(x -> x.id().equals(c.id())), "still waiting");
+
+        connections().synced(business, c.id(), BigInteger.TEN, Instant.now());
+        assertTrue(connections().active(10_000).stream().anyMatch(x -> x.id().equals(c.id())), "a sync ends the wait");
+
+        connections().waitUntil(business, c.id(), "429", c.createdAt().plusSeconds(600));
+        connections().connect(business, "Quota@example.com", "1//token-new");
+        assertTrue(connections().active(10_000).stream().anyMatch(x -> x.id().equals(c.id())), "a reconnect ends it");
+
+        connections().waitUntil(business, c.id(), "429", c.createdAt().minusSeconds(1));
+        assertTrue(connections().active(10_000).stream().anyMatch(x -> x.id().equals(c.id())), "a wait that is over");
     }
 }

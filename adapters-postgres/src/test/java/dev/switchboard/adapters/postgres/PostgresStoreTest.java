@@ -49,7 +49,7 @@ class PostgresStoreTest {
         assertEquals(List.of("V1__crm_core.sql", "V2__calls.sql", "V3__reminders_and_push.sql", "V4__broadcasts.sql",
                 "V5__outbound_webhooks.sql", "V6__call_log_streams.sql", "V8__broadcast_progress.sql", "V9__gmail_sync.sql",
                 "V10__outbound_calls.sql", "V11__recording_jobs.sql", "V12__recording_checks.sql",
-                "V13__push_subscription_per_business.sql"), files);
+                "V13__push_subscription_per_business.sql", "V14__gmail_not_before.sql"), files);
     }
 
     @Test

@@ -12,10 +12,17 @@ import java.util.Optional;
  */
 public interface GmailConnectionRepository {
 
+    /** How many mailboxes one business may connect. */
+    int MAX_PER_BUSINESS = 20;
+
     /**
      * Connects a mailbox, or connects it again (one connection per business and address, case
      * ignored): the refresh token is replaced, the connection made active, its error cleared and
      * its generation counted up. The history id is kept: it belongs to the mailbox, not the token.
+     *
+     * @throws LimitReachedException when the address is new and the business has
+     *     {@link #MAX_PER_BUSINESS} mailboxes already; the count and the insert are one step, so
+     *     concurrent requests cannot go over it
      */
     GmailConnection connect(String businessId, String email, String refreshToken);
 
@@ -27,7 +34,10 @@ public interface GmailConnectionRepository {
     /** Disconnects (forgets the token and the sync state); false when the business has no such connection. */
     boolean delete(String businessId, String connectionId);
 
-    /** Active connections of every business, oldest first: what the periodic sync visits. */
+    /**
+     * Active connections of every business that are not waiting out a wait Google asked for
+     * ({@link #waitUntil}), oldest first: what the periodic sync visits.
+     */
     List<GmailConnection> active(int limit);
 
     /**
@@ -38,6 +48,13 @@ public interface GmailConnectionRepository {
 
     /** A sync failed; it will be tried again. */
     void failed(String businessId, String connectionId, String error);
+
+    /**
+     * A sync failed and Google asked us to wait ({@code Retry-After}, a daily quota used up): the
+     * periodic sync leaves the mailbox out of {@link #active} until {@code notBefore} (a later wait
+     * already recorded is kept). A finished sync or a reconnect ends the wait.
+     */
+    void waitUntil(String businessId, String connectionId, String error, Instant notBefore);
 
     /**
      * Google refused the refresh token: no more syncs until the business connects again. Ignored

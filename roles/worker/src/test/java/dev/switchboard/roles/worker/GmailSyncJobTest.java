@@ -29,6 +29,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -191,12 +192,24 @@ class GmailSyncJobTest {
                 .contains("429"));
         assertEquals(0, mailOf(maria).size());
 
+        // The next slot comes within Google's wait: it leaves the mailbox alone (it used to queue a
+        // sync that asked Google again, every 5 minutes, however long the wait).
+        Map<String, Integer> callsBefore = gmail.calls();
+        periodicSync("slot-429-next");
+        assertEquals(callsBefore, gmail.calls(), "no call to Gmail within its wait");
+        assertEquals(0, mailOf(maria).size());
+        assertEquals(1L, redis.commands().zcard("rq:scheduled:low"), "only the retry waits");
+
         // Time passes: the retry falls due.
         redis.commands().zadd("rq:scheduled:low", 0, retrying);
         awaitFinished(retrying);
         assertEquals(1, mailOf(maria).size());
         assertEquals(Optional.empty(), store.gmailConnections().find(business, connection.id()).orElseThrow().lastError());
         assertEquals(0L, redis.commands().zcard("rq:failed:low"));
+        // The sync went through, so the wait is over: the next slot visits the mailbox again.
+        int listedBefore = gmail.calls().getOrDefault("history.list", 0);
+        periodicSync("slot-after-the-wait");
+        assertTrue(gmail.calls().getOrDefault("history.list", 0) > listedBefore, "synced again: " + gmail.calls());
     }
 
     @Test
