@@ -44,7 +44,9 @@ import java.util.Optional;
  * ({@link WebhookEvents}), before asking the AI, so an AI failure does not hold them up.
  *
  * <p>Idempotent: the lead is unique per phone, the message per id, the session per lead, the
- * reply per inbound message, each event per its subject. A rerun cannot tell whether the attempt
+ * reply per inbound message, each event per its subject. The AI is asked only while no reply job
+ * holds this message's dedupe key, so a rerun after the reply was queued does not pay for a second
+ * answer (a worker killed between the answer and the enqueue still asks again). A rerun cannot tell whether the attempt
  * before it published (it may have died right after the lead or the message was written), so from
  * the second attempt on it publishes again; the event ids fold the repeats.
  */
@@ -170,6 +172,14 @@ public final class WebhookProcessJob implements JobHandler {
             return result;
         }
         String dedupeKey = replyDedupeKey(job.businessId(), message);
+        Optional<String> replied = jobs.dedupeHolder(dedupeKey);
+        if (replied.isPresent()) {
+            // An earlier attempt (or delivery) of this message got its answer and queued the
+            // reply: asking the AI again would pay for an answer nobody receives.
+            result.put("reply", "already enqueued");
+            result.put("reply_job_id", replied.get());
+            return result;
+        }
         Business business = businesses.findOrCreate(job.businessId());
         String answer = answer(business, lead);
         EnqueueResult reply = jobs.enqueue(SendWhatsAppMessageJob.DEFINITION.deduplicatedRequest(

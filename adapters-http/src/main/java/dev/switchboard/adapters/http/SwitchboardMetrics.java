@@ -2,10 +2,12 @@ package dev.switchboard.adapters.http;
 
 import dev.switchboard.ports.out.EnqueueResult;
 import dev.switchboard.ports.out.JobQueue;
+import dev.switchboard.ports.out.JobRequest;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -47,15 +49,31 @@ public final class SwitchboardMetrics {
 
     /** The job queue, counting every enqueue's outcome. */
     public JobQueue counting(JobQueue queue) {
-        return request -> {
-            try {
-                EnqueueResult result = queue.enqueue(request);
-                enqueues.labelValues(request.name(), result instanceof EnqueueResult.Enqueued ? "enqueued" : "duplicate")
-                        .inc();
-                return result;
-            } catch (RuntimeException e) {
-                enqueues.labelValues(request.name(), "rejected").inc();
-                throw e;
+        return new JobQueue() {
+            @Override
+            public EnqueueResult enqueue(JobRequest request) {
+                return enqueueAll(List.of(request)).getFirst();
+            }
+
+            @Override
+            public List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
+                List<EnqueueResult> results;
+                try {
+                    results = queue.enqueueAll(requests);
+                } catch (RuntimeException e) {
+                    requests.forEach(request -> enqueues.labelValues(request.name(), "rejected").inc());
+                    throw e;
+                }
+                for (int i = 0; i < results.size(); i++) {
+                    enqueues.labelValues(requests.get(i).name(),
+                            results.get(i) instanceof EnqueueResult.Enqueued ? "enqueued" : "duplicate").inc();
+                }
+                return results;
+            }
+
+            @Override
+            public java.util.Optional<String> dedupeHolder(String dedupeKey) {
+                return queue.dedupeHolder(dedupeKey);
             }
         };
     }

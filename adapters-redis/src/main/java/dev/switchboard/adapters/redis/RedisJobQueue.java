@@ -103,6 +103,13 @@ public final class RedisJobQueue implements JobQueue {
         return results;
     }
 
+    @Override
+    public Optional<String> dedupeHolder(String dedupeKey) {
+        byte[] holder = RedisFailures.guard("read a dedupe key",
+                () -> redis.commands().get(RedisKeys.dedupe(Objects.requireNonNull(dedupeKey, "dedupeKey"))));
+        return holder == null ? Optional.empty() : Optional.of(RqFormat.text(holder));
+    }
+
     /** The fields python-rq 1.13 and 2.x read, plus Switchboard's own (ignored by rq). */
     private static void jobHash(String id, JobRequest request, Instant now, List<byte[]> out) {
         String ts = RqFormat.timestamp(now);

@@ -2,6 +2,7 @@ package dev.switchboard.ports.out;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Puts jobs on a queue. The write is atomic: either the whole job is queued (and, with a dedupe
@@ -28,9 +29,27 @@ public interface JobQueue {
      *     partly written, and repeating it is safe when its jobs have ids or dedupe keys
      */
     default List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
+        return enqueueEach(this, requests);
+    }
+
+    /**
+     * The id of the job that holds {@code dedupeKey}, while the key is held (its TTL from the
+     * enqueue that took it): how a job that pays for its work (an AI answer) and then enqueues
+     * under that key finds, on a rerun, that an earlier attempt got that far, and skips the work.
+     * Empty when no job holds it. The default cannot tell and says empty: the caller does the work
+     * again, and the enqueue's dedupe still keeps it to one job.
+     *
+     * @throws JobStoreUnavailableException when the store cannot be reached
+     */
+    default Optional<String> dedupeHolder(String dedupeKey) {
+        return Optional.empty();
+    }
+
+    /** {@link #enqueueAll} one request at a time, for a queue with no bulk path of its own. */
+    static List<EnqueueResult> enqueueEach(JobQueue queue, List<JobRequest> requests) {
         List<EnqueueResult> results = new ArrayList<>(requests.size());
         for (JobRequest request : requests) {
-            results.add(enqueue(request));
+            results.add(queue.enqueue(request));
         }
         return results;
     }

@@ -8,6 +8,7 @@ import dev.switchboard.adapters.postgres.PostgresStore;
 import dev.switchboard.adapters.redis.RedisConnections;
 import dev.switchboard.adapters.redis.RedisJobInspection;
 import dev.switchboard.domain.DedupeKeys;
+import dev.switchboard.domain.EmbeddedChatModel;
 import dev.switchboard.domain.JobCatalogue;
 import dev.switchboard.domain.JobCollaborators;
 import dev.switchboard.domain.WebhookProcessJob;
@@ -69,6 +70,8 @@ class WebhookEventsTest {
     private RedisConnections connections;
     private JobQueue queue;
     private JobCatalogue catalogue;
+    /** Answers the way the embedded model does, counting every answer the jobs paid for. */
+    private final java.util.concurrent.atomic.AtomicInteger aiAnswers = new java.util.concurrent.atomic.AtomicInteger();
 
     @BeforeEach
     void start() {
@@ -81,6 +84,10 @@ class WebhookEventsTest {
                 .whatsApp(new HttpWhatsAppGateway(new HttpWhatsAppGateway.Settings(URI.create(gateway.url()),
                         GATEWAY_SECRET, Duration.ofSeconds(5)), worker.http, clock))
                 .webhooks(worker.webhooks(clock))
+                .chat(request -> {
+                    aiAnswers.incrementAndGet();
+                    return new EmbeddedChatModel().complete(request);
+                })
                 .build();
         catalogue = new JobCatalogue(collaborators);
         worker.start("events-worker", List.of("default"), 4, catalogue);
@@ -148,6 +155,7 @@ class WebhookEventsTest {
         process(message("3EB0A4", false, "An old message from history sync"), false);
         await("two replies sent", () -> gateway.sent().size() == 2);
         await("six events", () -> receiver.accepted().size() == 5 && leadsOnly.accepted().size() == 1);
+        assertEquals(2, aiAnswers.get(), "one AI answer per message in");
 
         // Every job that published runs again, as after a crash: the events are the same events.
         for (int attempt = 2; attempt <= 3; attempt++) {
@@ -163,6 +171,7 @@ class WebhookEventsTest {
                 "one lead, two messages in, two replies out; each delivered once: " + receiver.attempts());
         assertEquals(Map.of("lead.created", List.of(1L)), deliveriesByType(leadsOnly), "only what it subscribed to");
         assertEquals(2, gateway.sent().size(), "the reruns sent no reply twice");
+        assertEquals(2, aiAnswers.get(), "the reruns found the queued replies and did not pay for the AI again");
 
         JsonNode created = JSON.readTree(leadsOnly.accepted().values().iterator().next());
         assertEquals("+5511999990000", created.path("data").path("phone").asText());
