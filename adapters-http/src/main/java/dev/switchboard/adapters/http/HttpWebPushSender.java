@@ -124,6 +124,10 @@ public final class HttpWebPushSender implements WebPushSender {
     static byte[] payload(PushNotification notification) {
         ObjectNode json = JSON.createObjectNode().put("title", notification.title()).put("body", notification.body());
         notification.url().ifPresent(url -> json.put("url", url));
+        // The topic again, for the page: a service worker that shows it as the notification's
+        // `tag` replaces a copy already shown (a repeat after a worker was killed) instead of
+        // showing a second one; Topic alone only replaces a copy not yet delivered.
+        notification.topic().ifPresent(topic -> json.put("tag", topic));
         return json.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -11,6 +11,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -53,8 +54,11 @@ public final class PushHttpService implements HttpService {
                 JsonFields.requiredText(body, "user_id", "user_id"), JsonFields.requiredText(body, "title", "title"),
                 JsonFields.requiredText(body, "body", "body"), JsonFields.optionalText(body, "url", "url"));
         // What the devices get is this JSON, encrypted in one record: refused now if it cannot be,
-        // rather than accepted and then failed for good on every device.
-        int bytes = HttpWebPushSender.payload(PushNotification.of(command.title(), command.body(), command.url())).length;
+        // rather than accepted and then failed for good on every device. The job adds the
+        // notification's topic as its tag: counted at its longest.
+        int bytes = HttpWebPushSender.payload(new PushNotification(command.title(), command.body(), command.url(),
+                Duration.ofDays(1), PushNotification.Urgency.NORMAL,
+                Optional.of("t".repeat(PushNotification.MAX_TOPIC_LENGTH)))).length;
         if (bytes > WebPushEncryption.MAX_PLAINTEXT) {
             throw new HttpProblem(Status.BAD_REQUEST_400, "title, body and url make a push of " + bytes
                     + " bytes (UTF-8, as JSON); a push holds at most " + WebPushEncryption.MAX_PLAINTEXT);

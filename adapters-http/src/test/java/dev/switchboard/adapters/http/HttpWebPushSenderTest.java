@@ -62,6 +62,7 @@ class HttpWebPushSenderTest {
         assertEquals("Lembrete ☎", payload.path("title").asText());
         assertEquals("Ligar para Maria às 15h", payload.path("body").asText());
         assertEquals("/leads/42", payload.path("url").asText());
+        assertEquals("reminder-42", payload.path("tag").asText(), "the topic, for the page's notification tag");
         assertEquals(1800, received.ttl());
         assertEquals(Optional.of("high"), received.urgency());
         assertEquals(Optional.of("reminder-42"), received.topic());
@@ -78,6 +79,7 @@ class HttpWebPushSenderTest {
         }
         assertEquals(5, push.received().size(), push.refusals().toString());
         assertTrue(push.received().stream().noneMatch(r -> r.plaintext().contains("\"url\"")), "no url, no field");
+        assertTrue(push.received().stream().noneMatch(r -> r.plaintext().contains("\"tag\"")), "no topic, no tag");
     }
 
     @Test

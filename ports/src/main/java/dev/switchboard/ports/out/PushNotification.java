@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  */
 public record PushNotification(String title, String body, Optional<String> url, Duration ttl, Urgency urgency,
                                Optional<String> topic) {
-    public static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1,32}");
+    /** The longest topic (RFC 8030 §5.4: 32 characters of the URL-safe base64 alphabet). */
+    public static final int MAX_TOPIC_LENGTH = 32;
+    public static final Pattern TOPIC = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_TOPIC_LENGTH + "}");
     /** The push services' own ceiling (autopush: 30 days); longer TTLs are shortened anyway. */
     public static final Duration MAX_TTL = Duration.ofDays(28);
 

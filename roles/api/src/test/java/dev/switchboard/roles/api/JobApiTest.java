@@ -104,6 +104,13 @@ class JobApiTest {
         assertEquals(0, redis.commands().keys("rq:job:*").size(), "nothing queued");
         String fits = "{\"notification_id\":\"n-fits\",\"user_id\":\"u1\",\"title\":\"Hi\",\"body\":\"" + "€".repeat(1300) + "\"}";
         assertEquals(202, call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN, fits).statusCode());
+        // The job adds the notification's tag (32 characters): counted before it is queued.
+        String overWithTag = "{\"notification_id\":\"n-tag\",\"user_id\":\"u1\",\"title\":\"Hi\",\"body\":\""
+                + "a".repeat(3950) + "\"}";
+        assertEquals(400, call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN, overWithTag).statusCode());
+        String fitsWithTag = "{\"notification_id\":\"n-tag\",\"user_id\":\"u1\",\"title\":\"Hi\",\"body\":\""
+                + "a".repeat(3920) + "\"}";
+        assertEquals(202, call("POST", "/api/push", ApiFixture.BIZ_A_TOKEN, fitsWithTag).statusCode());
     }
 
     @Test

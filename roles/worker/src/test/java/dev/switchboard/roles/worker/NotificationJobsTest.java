@@ -125,6 +125,8 @@ class NotificationJobsTest {
             JsonNode payload = JSON.readTree(received.plaintext());
             assertEquals("Lembrete ☎", payload.path("title").asText());
             assertEquals("https://crm.example.com/leads/1", payload.path("url").asText());
+            assertEquals(received.topic().orElseThrow(), payload.path("tag").asText(),
+                    "the page tags the notification with its topic, so a repeat replaces a shown copy");
         }
         assertFalse(store.pushSubscriptions().find(business, stale.id()).orElseThrow().active());
     }
