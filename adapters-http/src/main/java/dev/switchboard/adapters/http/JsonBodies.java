@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.switchboard.ports.in.Identifiers;
 import io.helidon.http.HttpMediaType;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
@@ -88,16 +89,11 @@ final class JsonBodies {
 
     /** Refuses (400) text holding the NUL character or half of a surrogate pair; {@code where} names it. */
     static void requireStorable(String text, String where) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '\0') {
-                throw new HttpProblem(Status.BAD_REQUEST_400, where + " must not contain the NUL character (\\u0000)");
-            }
-            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
-                i++;
-            } else if (Character.isSurrogate(c)) {
-                throw new HttpProblem(Status.BAD_REQUEST_400, where + " must be valid Unicode (it holds half of a surrogate pair)");
-            }
+        int at = Identifiers.firstUnstorable(text);
+        if (at >= 0) {
+            throw new HttpProblem(Status.BAD_REQUEST_400, text.charAt(at) == '\0'
+                    ? where + " must not contain the NUL character (\\u0000)"
+                    : where + " must be valid Unicode (it holds half of a surrogate pair)");
         }
     }
 }

@@ -65,34 +65,7 @@ public record IncomingWhatsAppMessage(
         Identifiers.requireWellFormed("message type", kind);
         text.ifPresent(v -> bounded("message text", v, MAX_TEXT));
         // A stranger's words are kept, not refused: what the store cannot hold is replaced.
-        pushName = pushName.map(IncomingWhatsAppMessage::storable);
-        text = text.map(IncomingWhatsAppMessage::storable);
-    }
-
-    /**
-     * {@code value} with the NUL character and each half of a surrogate pair replaced by U+FFFD:
-     * PostgreSQL's text refuses the one, and the driver would write the other as '?'.
-     */
-    static String storable(String value) {
-        StringBuilder out = null;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            boolean pair = Character.isHighSurrogate(c) && i + 1 < value.length()
-                    && Character.isLowSurrogate(value.charAt(i + 1));
-            boolean bad = c == '\0' || (!pair && Character.isSurrogate(c));
-            if (bad && out == null) {
-                out = new StringBuilder(value.length()).append(value, 0, i);
-            }
-            if (out != null) {
-                out.append(bad ? '\uFFFD' : c);
-                if (pair) {
-                    out.append(value.charAt(i + 1));
-                }
-            }
-            if (pair) {
-                i++;
-            }
-        }
-        return out == null ? value : out.toString();
+        pushName = pushName.map(Identifiers::storable);
+        text = text.map(Identifiers::storable);
     }
 }
