@@ -35,11 +35,13 @@ class NotificationJobsTest {
 
     @Test
     void aNotificationsPushesShareOneTopicSoARepeatReplacesAnUndeliveredCopy() {
-        String topic = SendPushService.topicOf("n-1");
-        assertEquals(topic, SendPushService.topicOf("n-1"));
+        String topic = SendPushService.topicOf("biz-1", "n-1");
+        assertEquals(topic, SendPushService.topicOf("biz-1", "n-1"));
         assertTrue(dev.switchboard.ports.out.PushNotification.TOPIC.matcher(topic).matches(), topic);
         assertEquals(32, topic.length());
-        assertTrue(!topic.equals(SendPushService.topicOf("n-2")));
+        assertTrue(!topic.equals(SendPushService.topicOf("biz-1", "n-2")));
+        // One browser subscribed for two businesses: the same id from each is two notifications.
+        assertTrue(!topic.equals(SendPushService.topicOf("biz-2", "n-1")));
     }
 
     @Test

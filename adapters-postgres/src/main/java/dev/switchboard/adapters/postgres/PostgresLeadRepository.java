@@ -95,10 +95,12 @@ final class PostgresLeadRepository implements LeadRepository {
     /**
      * Creates the business's row if need be and locks it until the transaction ends: what a
      * per-business limit counts under, so that two requests at once cannot both take the last place.
+     * {@code FOR NO KEY UPDATE}: it excludes the other limit checks but not the {@code FOR KEY
+     * SHARE} that every insert of a row referencing the business takes (leads, messages, ...).
      */
     static void lockBusiness(Connection connection, String businessId) throws SQLException {
         ensureBusiness(connection, businessId);
-        try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM businesses WHERE id = ? FOR UPDATE")) {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT 1 FROM businesses WHERE id = ? FOR NO KEY UPDATE")) {
             lock.setString(1, businessId);
             lock.executeQuery().close();
         }

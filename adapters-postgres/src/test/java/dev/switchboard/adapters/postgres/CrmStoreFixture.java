@@ -25,6 +25,11 @@ final class CrmStoreFixture implements BeforeAllCallback, AfterAllCallback {
         return store;
     }
 
+    /** A connection of its own to the store's database, for a test that holds a lock beside the store. */
+    java.sql.Connection connect() throws java.sql.SQLException {
+        return postgres.connect();
+    }
+
     @Override
     public void afterAll(ExtensionContext context) {
         if (store != null) {

@@ -49,4 +49,36 @@ class PostgresWebhookRepositoriesContractTest extends WebhookRepositoriesContrac
         assertTrue(nul.reason().contains("NUL"), nul.reason());
         assertTrue(endpoints().list(business).isEmpty(), "nothing written");
     }
+    /**
+     * The limit's lock of the business row must not wait for the {@code FOR KEY SHARE} lock that
+     * every insert of a row referencing the business holds until it commits (a broadcast's
+     * thousands of rows, a lead): a webhook create would otherwise queue behind them.
+     */
+    @Test
+    void aLimitCheckDoesNotWaitForATransactionThatAddsRowsOfTheBusiness() throws Exception {
+        String business = "biz-" + UUID.randomUUID();
+        URI url = URI.create("https://hooks.example.com/first");
+        endpoints().create(business, url, Set.of("lead.created"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        // The pool is closed last: a create stuck behind the lock must see it released first.
+        try (java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+             java.sql.Connection other = crm.connect()) {
+            other.setAutoCommit(false);
+            try (java.sql.PreparedStatement keyShare = other.prepareStatement(
+                    "SELECT 1 FROM businesses WHERE id = ? FOR KEY SHARE")) {
+                keyShare.setString(1, business);
+                keyShare.executeQuery().close();
+            }
+            var created = pool.submit(() -> endpoints().create(business, URI.create("https://hooks.example.com/second"),
+                    Set.of("lead.created"), "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+            try {
+                assertEquals(business, created.get(5, java.util.concurrent.TimeUnit.SECONDS).businessId(),
+                        "created while the other transaction still holds its key-share lock");
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new AssertionError("the create waited for another transaction's key-share lock", e);
+            } finally {
+                other.rollback();
+            }
+        }
+        assertEquals(2, endpoints().list(business).size());
+    }
 }
