@@ -61,7 +61,8 @@ public final class PushHttpService implements HttpService {
                 Optional.of("t".repeat(PushNotification.MAX_TOPIC_LENGTH)))).length;
         if (bytes > WebPushEncryption.MAX_PLAINTEXT) {
             throw new HttpProblem(Status.BAD_REQUEST_400, "title, body and url make a push of " + bytes
-                    + " bytes (UTF-8, as JSON); a push holds at most " + WebPushEncryption.MAX_PLAINTEXT);
+                    + " bytes (UTF-8, as JSON, with the " + PushNotification.MAX_TOPIC_LENGTH
+                    + "-character tag the push adds); a push holds at most " + WebPushEncryption.MAX_PLAINTEXT);
         }
         quota.take(business, 1);
         EnqueueResult result = push.get().send(command);
