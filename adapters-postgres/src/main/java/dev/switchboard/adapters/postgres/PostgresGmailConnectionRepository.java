@@ -167,12 +167,12 @@ final class PostgresGmailConnectionRepository implements GmailConnectionReposito
     @Override
     public void waitUntil(String businessId, String connectionId, String error, Instant notBefore) {
         Objects.requireNonNull(notBefore, "notBefore");
-        update("record gmail wait", "last_error = ?, not_before = GREATEST(COALESCE(not_before, ?), ?)", businessId,
-                connectionId, statement -> {
+        // PostgreSQL's GREATEST skips NULLs: no wait yet takes this one, a longer one is kept.
+        update("record gmail wait", "last_error = ?, not_before = GREATEST(not_before, ?)", businessId, connectionId,
+                statement -> {
                     statement.setString(1, bounded(error));
                     Database.setInstant(statement, 2, notBefore);
-                    Database.setInstant(statement, 3, notBefore);
-                    return 4;
+                    return 3;
                 });
     }
 

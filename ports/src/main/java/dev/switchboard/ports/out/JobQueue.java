@@ -29,7 +29,11 @@ public interface JobQueue {
      *     partly written, and repeating it is safe when its jobs have ids or dedupe keys
      */
     default List<EnqueueResult> enqueueAll(List<JobRequest> requests) {
-        return enqueueEach(this, requests);
+        List<EnqueueResult> results = new ArrayList<>(requests.size());
+        for (JobRequest request : requests) {
+            results.add(enqueue(request));
+        }
+        return results;
     }
 
     /**
@@ -43,14 +47,5 @@ public interface JobQueue {
      */
     default Optional<String> dedupeHolder(String dedupeKey) {
         return Optional.empty();
-    }
-
-    /** {@link #enqueueAll} one request at a time, for a queue with no bulk path of its own. */
-    static List<EnqueueResult> enqueueEach(JobQueue queue, List<JobRequest> requests) {
-        List<EnqueueResult> results = new ArrayList<>(requests.size());
-        for (JobRequest request : requests) {
-            results.add(queue.enqueue(request));
-        }
-        return results;
     }
 }
